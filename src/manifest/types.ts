@@ -1,0 +1,148 @@
+/**
+ * The typed, normalised configuration that every other room reads. Produced by
+ * `loadManifest` from YAML after interpolation and validation; paths are absolute,
+ * defaults are filled in, types are parsed.
+ */
+import type { ColumnType } from '../model/column-type.js';
+
+/** Where a key sits in the manifest, for error messages. */
+export interface Position {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  /** Key path, e.g. `syncs.customer_ltv.fields[1].type`. */
+  readonly path: string;
+}
+
+export type TlsMode = 'required' | 'verify-ca' | 'disabled';
+
+export interface DestinationConfig {
+  readonly name: string;
+  readonly host: string;
+  readonly port: number;
+  readonly database: string;
+  readonly username?: string;
+  readonly password?: string;
+  readonly tls: TlsMode;
+  /** CA bundle for tls verification; absolute path. */
+  readonly caFile?: string;
+  /** Create the database when it does not exist (local development; never on PlanetScale). */
+  readonly createDatabase: boolean;
+  readonly position: Position;
+}
+
+interface FileSourceBase {
+  readonly name: string;
+  /** Absolute path, resolved against the manifest's directory; `-` is stdin. */
+  readonly path: string;
+  readonly position: Position;
+}
+
+export interface CsvSourceConfig extends FileSourceBase {
+  readonly kind: 'csv';
+  readonly delimiter: string;
+  readonly quote: string;
+  /** Escape character inside quoted fields; defaults to the quote (RFC 4180 `""`). */
+  readonly escape: string;
+  /** When false, `columns` names the fields. */
+  readonly header: boolean;
+  readonly columns?: readonly string[];
+  /** Unquoted field values read as NULL, in addition to the unquoted empty field. */
+  readonly nullValues: readonly string[];
+  readonly encoding: 'utf-8' | 'latin1';
+}
+
+export interface NdjsonSourceConfig extends FileSourceBase {
+  readonly kind: 'ndjson';
+}
+
+export interface JsonSourceConfig extends FileSourceBase {
+  readonly kind: 'json';
+}
+
+export interface ParquetSourceConfig extends FileSourceBase {
+  readonly kind: 'parquet';
+}
+
+export interface MysqlSourceConfig {
+  readonly kind: 'mysql';
+  readonly name: string;
+  readonly url: string;
+  readonly query: string;
+  readonly position: Position;
+}
+
+export type SourceConfig =
+  | CsvSourceConfig
+  | NdjsonSourceConfig
+  | JsonSourceConfig
+  | ParquetSourceConfig
+  | MysqlSourceConfig;
+
+export type TransformName = 'trim' | 'lowercase' | 'uppercase' | 'sha256';
+
+export interface FieldMapping {
+  /** Source field name. */
+  readonly from: string;
+  /** Destination column name. */
+  readonly to: string;
+  /** Declared column type; undefined = TEXT (or VARCHAR(255) for key columns). */
+  readonly type?: ColumnType;
+  readonly transforms: readonly TransformName[];
+  readonly position: Position;
+}
+
+export interface ScopeColumn {
+  readonly column: string;
+  readonly value: string;
+}
+
+export interface SafetyConfig {
+  readonly maxDeletes?: number;
+  readonly maxDeleteRatio?: number;
+}
+
+export type WriteStrategy = 'auto' | 'staging' | 'direct';
+export type TableMode = 'insert' | 'update' | 'upsert' | 'mirror';
+export type AudienceMode = 'add' | 'remove' | 'upsert' | 'mirror';
+
+interface SyncBase {
+  readonly name: string;
+  readonly source: string;
+  readonly destination: string;
+  readonly table: string;
+  /** undefined = every source field, same name, no declared type. */
+  readonly fields?: readonly FieldMapping[];
+  readonly scope: readonly ScopeColumn[];
+  readonly safety: SafetyConfig;
+  readonly maxRejectedRows: number;
+  readonly strategy: WriteStrategy;
+  readonly position: Position;
+}
+
+export interface TableSyncConfig extends SyncBase {
+  readonly kind: 'table';
+  readonly mode: TableMode;
+  /** Destination column names. */
+  readonly primaryKey: readonly string[];
+}
+
+export interface AudienceSyncConfig extends SyncBase {
+  readonly kind: 'audience';
+  readonly audience: string;
+  readonly mode: AudienceMode;
+  readonly memberKey: readonly string[];
+}
+
+export type SyncConfig = TableSyncConfig | AudienceSyncConfig;
+
+export interface Config {
+  /** Absolute path of the manifest file. */
+  readonly file: string;
+  readonly dir: string;
+  /** sha256 of the manifest text before interpolation (no secrets in it). */
+  readonly digest: string;
+  readonly destinations: ReadonlyMap<string, DestinationConfig>;
+  readonly sources: ReadonlyMap<string, SourceConfig>;
+  readonly syncs: readonly SyncConfig[];
+}

@@ -1,0 +1,59 @@
+/**
+ * Expected problems (bad manifest, bad source row, plan-time refusals) are Diagnostics:
+ * a stable code, a message, and where it happened. They are collected, never thrown.
+ */
+export type DiagnosticCode =
+  | 'PSSYNC_E_YAML' // YAML syntax
+  | 'PSSYNC_E_SCHEMA' // manifest does not match schemas/manifest.schema.json
+  | 'PSSYNC_E_ENV' // ${VAR} without a value and without a default
+  | 'PSSYNC_E_REFERENCE' // unknown source / destination
+  | 'PSSYNC_E_KEY' // key column not mapped, or mapping a key twice
+  | 'PSSYNC_E_TYPE' // not a valid MySQL column type, or a type that cannot be a key
+  | 'PSSYNC_E_TRANSFORM' // unknown transform
+  | 'PSSYNC_E_SCOPE' // scope column conflicts
+  | 'PSSYNC_E_UNSUPPORTED' // valid manifest, not implemented by this version
+  | 'PSSYNC_E_SOURCE' // source unreadable or malformed
+  | 'PSSYNC_E_ROW_KEY_MISSING' // source row without (part of) its key
+  | 'PSSYNC_E_ROW_KEY_DUPLICATE' // two source rows with the same key
+  | 'PSSYNC_E_ROW_VALUE' // a value that cannot be coerced to its column type
+  | 'PSSYNC_E_ROW_FIELD_MISSING' // a mapped `from` field absent from the source
+  | 'PSSYNC_E_REJECTS_EXCEEDED' // more bad rows than max_rejected_rows
+  | 'PSSYNC_E_PRIMARY_KEY' // table's primary key is not the declared one
+  | 'PSSYNC_E_TABLE_LIMIT' // the database would exceed its table limit
+  | 'PSSYNC_E_DDL_REFUSED' // destination refuses direct DDL (PlanetScale safe migrations)
+  | 'PSSYNC_W_TYPE_MISMATCH' // declared type differs from the live one
+  | 'PSSYNC_W_STAGING_LEFTOVER'; // staging tables left by an earlier run
+
+export type Severity = 'error' | 'warning';
+
+export interface Diagnostic {
+  readonly code: DiagnosticCode;
+  readonly severity: Severity;
+  readonly message: string;
+  /** File the problem is in: the manifest or a source file. */
+  readonly file?: string;
+  /** 1-based line (manifest) or source line/row number. */
+  readonly line?: number;
+  /** 1-based column in the manifest. */
+  readonly column?: number;
+  /** Key path in the manifest, e.g. `syncs.customer_ltv.fields[1].type`. */
+  readonly path?: string;
+  /** The sync the problem belongs to. */
+  readonly sync?: string;
+}
+
+export function isError(diagnostic: Diagnostic): boolean {
+  return diagnostic.severity === 'error';
+}
+
+export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some(isError);
+}
+
+/** `file:line:column: error CODE at path: message`, the shape editors and CI annotate. */
+export function formatDiagnostic(diagnostic: Diagnostic): string {
+  const where = [diagnostic.file, diagnostic.line, diagnostic.column].filter((part) => part !== undefined).join(':');
+  const path = diagnostic.path ? ` at ${diagnostic.path}` : '';
+  const sync = diagnostic.sync && !diagnostic.path ? ` [sync ${diagnostic.sync}]` : '';
+  return `${where ? `${where}: ` : ''}${diagnostic.severity} ${diagnostic.code}${path}${sync}: ${diagnostic.message}`;
+}

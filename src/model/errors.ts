@@ -1,0 +1,34 @@
+/**
+ * Operational failures (cannot connect, SQL refused, lock held) are thrown as PssyncError.
+ * Messages and meta are redacted when the error is created, so secrets never escape.
+ */
+import { redact } from '../db/redaction.js';
+
+export type ErrorCode =
+  | 'PSSYNC_E_MANIFEST' // manifest has errors (diagnostics carry the detail)
+  | 'PSSYNC_E_CONNECT'
+  | 'PSSYNC_E_SQL'
+  | 'PSSYNC_E_LOCKED'
+  | 'PSSYNC_E_PLAN' // plan has errors; nothing was written
+  | 'PSSYNC_E_APPLY'
+  | 'PSSYNC_E_CONFIRM' // apply needs confirmation and there is no TTY
+  | 'PSSYNC_E_USAGE'
+  | 'PSSYNC_E_IO';
+
+export class PssyncError extends Error {
+  readonly code: ErrorCode;
+  readonly meta: Readonly<Record<string, unknown>>;
+
+  constructor(code: ErrorCode, message: string, meta: Record<string, unknown> = {}, options?: { cause?: unknown }) {
+    super(redact(message), options);
+    this.name = 'PssyncError';
+    this.code = code;
+    this.meta = JSON.parse(redact(JSON.stringify(meta))) as Record<string, unknown>;
+  }
+}
+
+/** A message for any thrown value, redacted. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return redact(error.message);
+  return redact(String(error));
+}
