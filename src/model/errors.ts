@@ -11,6 +11,8 @@ export type ErrorCode =
   | 'PSSYNC_E_LOCKED'
   | 'PSSYNC_E_PLAN' // plan has errors; nothing was written
   | 'PSSYNC_E_APPLY'
+  | 'PSSYNC_E_DDL_REFUSED' // the destination refuses DDL (PlanetScale safe migrations)
+  | 'PSSYNC_E_DELETE_GUARD' // deletes beyond safety thresholds without --allow-deletes
   | 'PSSYNC_E_CONFIRM' // apply needs confirmation and there is no TTY
   | 'PSSYNC_E_USAGE'
   | 'PSSYNC_E_IO';

@@ -1,0 +1,19 @@
+/** What apply did, per sync. The executor returns it; it never throws. */
+export interface SyncRunReport {
+  readonly name: string;
+  readonly table: string;
+  readonly status: 'applied' | 'unchanged' | 'failed' | 'refused';
+  readonly ddl: readonly string[];
+  readonly rows: { readonly insert: number; readonly update: number; readonly delete: number };
+  readonly statements: number;
+  /** Longest single write statement (each is its own transaction). */
+  readonly maxStatementMs: number;
+  readonly elapsedMs: number;
+  readonly rejectsFile?: string;
+  readonly error?: { readonly code: string; readonly message: string };
+}
+
+export interface RunReport {
+  readonly syncs: readonly SyncRunReport[];
+  readonly ok: boolean;
+}

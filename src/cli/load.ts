@@ -1,0 +1,21 @@
+/** Loads the manifest for a command and prints its diagnostics; undefined means "stop, exit 1". */
+import { relative } from 'node:path';
+import { loadManifest } from '../manifest/load.js';
+import type { Config } from '../manifest/types.js';
+import { formatDiagnostic, hasErrors, type Diagnostic } from '../model/diagnostic.js';
+import type { CliIo } from './io.js';
+
+export function printDiagnostics(io: CliIo, diagnostics: readonly Diagnostic[]): void {
+  for (const diagnostic of diagnostics) {
+    const file = diagnostic.file ? relative(io.cwd, diagnostic.file) || diagnostic.file : undefined;
+    const line = formatDiagnostic({ ...diagnostic, ...(file !== undefined ? { file } : {}) });
+    io.err(`${diagnostic.severity === 'error' ? io.stderrStyle.red(line) : io.stderrStyle.yellow(line)}\n`);
+  }
+}
+
+export async function loadConfig(io: CliIo, file: string): Promise<Config | undefined> {
+  const result = await loadManifest(file, io.env);
+  printDiagnostics(io, result.diagnostics);
+  if (hasErrors(result.diagnostics) || !result.config) return undefined;
+  return result.config;
+}

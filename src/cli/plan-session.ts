@@ -1,0 +1,37 @@
+/** Shared by plan and apply: load the manifest, open destinations, make the plan with progress. */
+import { relative } from 'node:path';
+import type { DestinationSession } from '../apply/executor.js';
+import type { Config } from '../manifest/types.js';
+import type { Plan } from '../plan/plan.js';
+import { toPlanJson, type PlanJson } from '../plan/plan-json.js';
+import { Destinations, makePlan, sessionsOf } from '../pipeline.js';
+import { VERSION } from '../version.js';
+import type { CliIo } from './io.js';
+import { listrRunner } from './progress.js';
+
+export interface PlanSession {
+  readonly config: Config;
+  readonly plan: Plan;
+  readonly json: PlanJson;
+  readonly destinations: Destinations;
+  readonly sessionFor: (name: string) => Promise<DestinationSession>;
+}
+
+export async function planSession(io: CliIo, config: Config, syncs: readonly string[] | undefined, progress: boolean): Promise<PlanSession> {
+  const destinations = new Destinations(config);
+  try {
+    const runner = listrRunner({ enabled: progress, interactive: io.liveProgress, verb: 'plan' });
+    const plan = await makePlan(config, destinations, { ...(syncs ? { syncs } : {}), runner });
+    const json = toPlanJson(plan, VERSION, relative(io.cwd, config.file) || config.file);
+    return {
+      config,
+      plan,
+      json,
+      destinations,
+      sessionFor: sessionsOf(config, destinations),
+    };
+  } catch (error) {
+    await destinations.close();
+    throw error;
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * Streams the destination rows inside a sync's scope, keyset-paginated in primary-key order
+ * (never OFFSET, never one giant result set). Columns the table does not have yet read as NULL.
+ */
+import { quoteId, type Db, type SqlRow } from '../db/connection.js';
+import type { Row } from '../model/row.js';
+import type { TargetColumn } from '../plan/target.js';
+
+export const READ_PAGE_ROWS = 20_000;
+
+/** Keyset predicate `(k1, k2) > (?, ?)` spelled out so every server uses the index range. */
+export function keysetPredicate(keys: readonly string[]): string {
+  const terms = keys.map((_, index) => {
+    const equal = keys.slice(0, index).map((key) => `${quoteId(key)} = ?`);
+    return `(${[...equal, `${quoteId(keys[index]!)} > ?`].join(' AND ')})`;
+  });
+  return `(${terms.join(' OR ')})`;
+}
+
+function keysetParams(lastKey: readonly (string | null)[]): (string | null)[] {
+  return lastKey.flatMap((_, index) => [...lastKey.slice(0, index), lastKey[index]!]);
+}
+
+export interface ActualRowsQuery {
+  readonly table: string;
+  readonly columns: readonly TargetColumn[];
+  readonly pageRows?: number;
+}
+
+export async function* readActualRows(db: Db, query: ActualRowsQuery): AsyncGenerator<Row[]> {
+  const present = query.columns.filter((column) => column.live);
+  const keys = query.columns.filter((column) => column.isKey).map((column) => column.name);
+  const keyPositions = keys.map((key) => present.findIndex((column) => column.name === key));
+  const scope = query.columns.filter((column) => column.origin.kind === 'constant');
+  const scopeSql = scope.map((column) => `${quoteId(column.name)} = ?`);
+  const scopeParams = scope.map((column) => (column.origin.kind === 'constant' ? column.origin.value : null));
+  const select = `SELECT ${present.map((column) => quoteId(column.name)).join(', ')} FROM ${quoteId(query.table)}`;
+  const order = ` ORDER BY ${keys.map(quoteId).join(', ')} LIMIT ${query.pageRows ?? READ_PAGE_ROWS}`;
+  // Map a page row (present columns) to target-column order, NULL for columns still to be added.
+  const toTargetOrder = query.columns.map((column) => present.indexOf(column));
+
+  let lastKey: (string | null)[] | undefined;
+  for (;;) {
+    const where = [...scopeSql, ...(lastKey ? [keysetPredicate(keys)] : [])];
+    const sql = `${select}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}${order}`;
+    const page: SqlRow[] = await db.query(sql, [...scopeParams, ...(lastKey ? keysetParams(lastKey) : [])]);
+    if (page.length === 0) return;
+    yield page.map((row) => toTargetOrder.map((position) => (position < 0 ? null : (row[position] ?? null))));
+    if (page.length < (query.pageRows ?? READ_PAGE_ROWS)) return;
+    const last = page[page.length - 1]!;
+    lastKey = keyPositions.map((position) => last[position] ?? null);
+  }
+}

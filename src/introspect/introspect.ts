@@ -1,0 +1,38 @@
+/** Reads information_schema for the tables a plan touches. The only schema I/O in pssync. */
+import type { Db } from '../db/connection.js';
+import type { TableSpec } from '../model/table.js';
+import { parseTableSpec } from './parse.js';
+
+export const STAGING_PREFIX = '_pssync_stage_';
+
+const COLUMNS_QUERY = `SELECT COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLLATION_NAME
+  FROM information_schema.COLUMNS
+  WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?
+  ORDER BY ORDINAL_POSITION`;
+
+const PRIMARY_KEY_QUERY = `SELECT COLUMN_NAME
+  FROM information_schema.STATISTICS
+  WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND INDEX_NAME = 'PRIMARY'
+  ORDER BY SEQ_IN_INDEX`;
+
+export async function introspectTable(db: Db, table: string): Promise<TableSpec | undefined> {
+  const columns = await db.query(COLUMNS_QUERY, [table]);
+  if (columns.length === 0) return undefined;
+  const primaryKey = await db.query(PRIMARY_KEY_QUERY, [table]);
+  return parseTableSpec(table, columns, primaryKey);
+}
+
+export async function countTables(db: Db): Promise<number> {
+  const [row] = await db.query('SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()');
+  return Number(row?.[0] ?? 0);
+}
+
+/** Staging tables of earlier runs that did not clean up (killed process, lost connection). */
+export async function listStagingTables(db: Db, tablePrefix = STAGING_PREFIX): Promise<string[]> {
+  const pattern = tablePrefix.replace(/[\\_%]/g, (char) => `\\${char}`) + '%';
+  const rows = await db.query(
+    'SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME LIKE ?',
+    [pattern],
+  );
+  return rows.map(([name]) => name ?? '');
+}

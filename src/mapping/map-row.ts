@@ -1,0 +1,64 @@
+/**
+ * Source record → desired row: pick each target column's field (or constant), apply transforms,
+ * coerce to the column type. Returns the canonical row or the reasons it cannot be written.
+ */
+import type { DiagnosticCode } from '../model/diagnostic.js';
+import type { Row, Value } from '../model/row.js';
+import type { TargetColumn } from '../plan/target.js';
+import { coerceValue } from './coerce.js';
+import { applyTransforms } from './transforms.js';
+
+export interface RowProblem {
+  readonly code: DiagnosticCode;
+  readonly column: string;
+  readonly message: string;
+}
+
+export type MappedRow = { readonly ok: true; readonly values: Row } | { readonly ok: false; readonly problems: readonly RowProblem[] };
+
+export type RowMapper = (fields: Readonly<Record<string, unknown>>) => MappedRow;
+
+export function createRowMapper(columns: readonly TargetColumn[]): RowMapper {
+  const steps = columns.map((column) => {
+    const origin = column.origin;
+    if (origin.kind === 'constant') {
+      const coerced = coerceValue(origin.value, column.type);
+      return () => coerced;
+    }
+    const transforms = origin.transforms;
+    return (fields: Readonly<Record<string, unknown>>) => {
+      const raw = readField(fields, origin.from);
+      return coerceValue(transforms.length ? applyTransforms(raw, transforms) : raw, column.type);
+    };
+  });
+
+  return (fields) => {
+    const values: Value[] = new Array<Value>(columns.length);
+    let problems: RowProblem[] | undefined;
+    for (let index = 0; index < columns.length; index += 1) {
+      const column = columns[index]!;
+      const result = steps[index]!(fields);
+      if (!result.ok) {
+        (problems ??= []).push({ code: 'PSSYNC_E_ROW_VALUE', column: column.name, message: result.reason });
+      } else if (result.value === null && column.isKey) {
+        const from = column.origin.kind === 'field' ? column.origin.from : column.name;
+        (problems ??= []).push({ code: 'PSSYNC_E_ROW_KEY_MISSING', column: column.name, message: `key field \`${from}\` is missing or NULL` });
+      } else {
+        values[index] = result.value;
+      }
+    }
+    return problems ? { ok: false, problems } : { ok: true, values };
+  };
+}
+
+/** A field by name; a dotted path (`address.city`) reaches into nested objects when no flat field has that name. */
+function readField(fields: Readonly<Record<string, unknown>>, name: string): unknown {
+  if (name in fields) return fields[name];
+  if (!name.includes('.')) return undefined;
+  let value: unknown = fields;
+  for (const part of name.split('.')) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string, unknown>)[part];
+  }
+  return value;
+}

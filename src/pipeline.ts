@@ -1,0 +1,150 @@
+/**
+ * The whole flow on one screen:
+ *   manifest → Config;  source → desired rows;  destination → actual schema + rows;
+ *   desired × actual → Plan (pure);  Plan → apply → RunReport.
+ * Everything else is a room this file calls.
+ */
+import { openDestination, type Db } from './db/connection.js';
+import { readActualRows } from './introspect/actual-rows.js';
+import { readDestinationFacts, type DestinationFacts } from './introspect/destination-facts.js';
+import { introspectTable, listStagingTables } from './introspect/introspect.js';
+import type { Config, SyncConfig } from './manifest/types.js';
+import { collectDesiredRows } from './mapping/desired-rows.js';
+import type { Diagnostic } from './model/diagnostic.js';
+import { PssyncError } from './model/errors.js';
+import { tableLimitDiagnostic } from './plan/checks.js';
+import type { Plan, SyncPlan } from './plan/plan.js';
+import { RowDiffer } from './plan/row-diff.js';
+import { planSchema } from './plan/schema-diff.js';
+import { fieldMappingsOf, resolveTargetColumns } from './plan/target.js';
+import { readSource } from './source/open-source.js';
+import { peek } from './source/peek.js';
+import { SourceError } from './source/source.js';
+import { sourceDiagnostics, rejectionDiagnostics, missingFieldDiagnostics } from './plan/source-diagnostics.js';
+import { sequentialRunner, type ProgressListener, type SyncRunner } from './progress.js';
+import { stagingPrefixFor } from './apply/staging-names.js';
+import type { DestinationSession } from './apply/executor.js';
+
+export interface PlanOptions {
+  /** Plan only these syncs (`--sync`). */
+  readonly syncs?: readonly string[];
+  readonly now?: () => Date;
+  readonly runner?: SyncRunner;
+}
+
+/** Open connections and facts per destination, shared by plan and apply in one command. */
+export class Destinations {
+  private readonly open = new Map<string, Promise<{ db: Db; facts: DestinationFacts }>>();
+
+  constructor(private readonly config: Config) {}
+
+  get(name: string): Promise<{ db: Db; facts: DestinationFacts }> {
+    let session = this.open.get(name);
+    if (!session) {
+      const destination = this.config.destinations.get(name);
+      if (!destination) throw new PssyncError('PSSYNC_E_USAGE', `unknown destination "${name}"`);
+      session = openDestination(destination).then(async (db) => ({ db, facts: await readDestinationFacts(db) }));
+      this.open.set(name, session);
+    }
+    return session;
+  }
+
+  async close(): Promise<void> {
+    const sessions = await Promise.allSettled(this.open.values());
+    this.open.clear();
+    await Promise.all(sessions.map((session) => (session.status === 'fulfilled' ? session.value.db.close() : undefined)));
+  }
+}
+
+export function selectSyncs(config: Config, names: readonly string[] | undefined): readonly SyncConfig[] {
+  if (!names || names.length === 0) return config.syncs;
+  const unknown = names.filter((name) => !config.syncs.some((sync) => sync.name === name));
+  if (unknown.length) {
+    const known = config.syncs.map((sync) => sync.name).join(', ');
+    throw new PssyncError('PSSYNC_E_USAGE', `unknown sync ${unknown.map((name) => `"${name}"`).join(', ')} (the manifest has: ${known})`);
+  }
+  return config.syncs.filter((sync) => names.includes(sync.name));
+}
+
+export async function makePlan(config: Config, destinations: Destinations, options: PlanOptions = {}): Promise<Plan> {
+  const now = options.now ?? (() => new Date());
+  const runner = options.runner ?? sequentialRunner;
+  const selected = selectSyncs(config, options.syncs);
+  const syncs = await runner(selected, (sync, onProgress) => planSync(config, sync, destinations, onProgress));
+  return {
+    manifest: config.file,
+    manifestDigest: config.digest,
+    createdAt: now().toISOString(),
+    partial: selected.length !== config.syncs.length,
+    syncs,
+    diagnostics: await tableLimits(syncs, destinations),
+  };
+}
+
+async function planSync(config: Config, sync: SyncConfig, destinations: Destinations, onProgress: ProgressListener): Promise<SyncPlan> {
+  const { db, facts } = await destinations.get(sync.destination);
+  const source = config.sources.get(sync.source)!;
+
+  onProgress({ sync: sync.name, step: 'introspect' });
+  const live = await introspectTable(db, sync.table);
+  const leftovers = await listStagingTables(db, stagingPrefixFor(sync.table));
+
+  onProgress({ sync: sync.name, step: 'read' });
+  const base = { name: sync.name, kind: sync.kind, destination: sync.destination, table: sync.table, mode: sync.mode, strategy: sync.strategy, safety: sync.safety, ...(sync.kind === 'audience' ? { audience: sync.audience } : {}) };
+  const warnings: Diagnostic[] = leftovers.length
+    ? [{ code: 'PSSYNC_W_STAGING_LEFTOVER', severity: 'warning', sync: sync.name, message: `staging table(s) ${leftovers.join(', ')} left by an earlier run that did not finish; the next apply of this sync drops them` }]
+    : [];
+  try {
+    const records = await peek(readSource(source));
+    const fields = fieldMappingsOf(sync, Object.keys(records.first?.fields ?? {}));
+    const columns = resolveTargetColumns(sync, fields, live, facts.dialect, facts.defaultCollation);
+    const schema = planSchema(sync, columns, live, facts.dialect);
+    const missing = missingFieldDiagnostics(sync, source, fields, records.first);
+    const early = [...warnings, ...schema.diagnostics, ...missing];
+    if (early.some((diagnostic) => diagnostic.severity === 'error')) {
+      return { ...base, columns, schema, sourceRows: 0, rejections: [], diagnostics: early };
+    }
+
+    const desired = await collectDesiredRows(records.all, columns, sync.maxRejectedRows);
+    const rejected = rejectionDiagnostics(sync, source, desired.rejections);
+    if (rejected.some((diagnostic) => diagnostic.severity === 'error')) {
+      return { ...base, columns, schema, sourceRows: desired.sourceRows, rejections: desired.rejections, diagnostics: [...early, ...rejected] };
+    }
+
+    onProgress({ sync: sync.name, step: 'diff', done: 0 });
+    const differ = new RowDiffer(desired.rows, columns, sync.mode);
+    if (live) {
+      let done = 0;
+      for await (const page of readActualRows(db, { table: live.name, columns })) {
+        for (const row of page) differ.observe(row);
+        done += page.length;
+        onProgress({ sync: sync.name, step: 'diff', done });
+      }
+    }
+    return { ...base, columns, schema, rows: differ.finish(), sourceRows: desired.sourceRows, rejections: desired.rejections, diagnostics: [...early, ...rejected] };
+  } catch (error) {
+    if (!(error instanceof SourceError)) throw error;
+    const schema = { ddl: [], createsTable: false, addedColumns: [], diagnostics: [] };
+    return { ...base, columns: [], schema, sourceRows: 0, rejections: [], diagnostics: [...warnings, ...sourceDiagnostics(sync, error)] };
+  }
+}
+
+async function tableLimits(syncs: readonly SyncPlan[], destinations: Destinations): Promise<Diagnostic[]> {
+  const diagnostics: Diagnostic[] = [];
+  for (const name of new Set(syncs.map((sync) => sync.destination))) {
+    const { facts } = await destinations.get(name);
+    const mine = syncs.filter((sync) => sync.destination === name);
+    const created = new Set(mine.filter((sync) => sync.schema.createsTable).map((sync) => sync.table.toLowerCase())).size;
+    const diagnostic = tableLimitDiagnostic(name, facts.tableCount, created, 1, facts.dialect.caps.maxTables);
+    if (diagnostic) diagnostics.push(diagnostic);
+  }
+  return diagnostics;
+}
+
+/** The session lookup applyPlan needs, backed by a Destinations pool. */
+export function sessionsOf(config: Config, destinations: Destinations): (name: string) => Promise<DestinationSession> {
+  return async (name) => {
+    const { db, facts } = await destinations.get(name);
+    return { db, dialect: facts.dialect, database: config.destinations.get(name)!.database };
+  };
+}

@@ -1,0 +1,119 @@
+/**
+ * The public JSON form of a plan (schemas/plan.schema.json, `format_version` "1"). The text and
+ * Markdown renderers read this value, so a human never sees what a machine can't.
+ */
+import type { Diagnostic } from '../model/diagnostic.js';
+import type { Row } from '../model/row.js';
+import { deleteGuardViolation } from './checks.js';
+import { planHasChanges, type Plan, type SyncPlan } from './plan.js';
+import type { TargetColumn } from './target.js';
+
+export const PLAN_FORMAT_VERSION = '1';
+
+export type JsonRow = Record<string, string | null>;
+
+export interface PlanJsonSync {
+  readonly name: string;
+  readonly kind: 'table' | 'audience';
+  readonly audience?: string;
+  readonly destination: string;
+  readonly table: string;
+  readonly mode: string;
+  readonly ddl: readonly string[];
+  readonly rows: { readonly insert: number; readonly update: number; readonly delete: number; readonly skip: number };
+  readonly unchanged: number;
+  readonly source_rows: number;
+  readonly destination_rows: number;
+  readonly rejected_rows: number;
+  readonly samples: {
+    readonly insert: readonly JsonRow[];
+    readonly update: readonly { readonly key: JsonRow; readonly changes: Record<string, { before: string | null; after: string | null }> }[];
+    readonly delete: readonly JsonRow[];
+  };
+  /** Deletes over the safety thresholds: apply refuses without --allow-deletes. */
+  readonly delete_guard?: string;
+  readonly warnings: readonly JsonDiagnostic[];
+  readonly errors: readonly JsonDiagnostic[];
+}
+
+export interface JsonDiagnostic {
+  readonly code: string;
+  readonly message: string;
+  readonly file?: string;
+  readonly line?: number;
+  readonly column?: number;
+  readonly path?: string;
+  readonly sync?: string;
+}
+
+export interface PlanJson {
+  readonly format_version: string;
+  readonly pssync_version: string;
+  readonly created_at: string;
+  readonly manifest: { readonly path: string; readonly digest: string };
+  readonly partial: boolean;
+  readonly changes: boolean;
+  readonly syncs: readonly PlanJsonSync[];
+  readonly errors: readonly JsonDiagnostic[];
+}
+
+export function diagnosticJson(diagnostic: Diagnostic): JsonDiagnostic {
+  const { severity: _severity, ...rest } = diagnostic;
+  return rest;
+}
+
+function rowJson(columns: readonly TargetColumn[], row: Row, only?: (column: TargetColumn) => boolean): JsonRow {
+  const json: JsonRow = {};
+  columns.forEach((column, index) => {
+    if (!only || only(column)) json[column.name] = row[index] ?? null;
+  });
+  return json;
+}
+
+function syncJson(sync: SyncPlan): PlanJsonSync {
+  const counts = sync.rows?.counts;
+  const samples = sync.rows?.samples;
+  const columns = sync.columns;
+  const guard = deleteGuardViolation(sync);
+  return {
+    name: sync.name,
+    kind: sync.kind,
+    ...(sync.audience !== undefined ? { audience: sync.audience } : {}),
+    destination: sync.destination,
+    table: sync.table,
+    mode: sync.mode,
+    ddl: sync.schema.ddl,
+    rows: { insert: counts?.insert ?? 0, update: counts?.update ?? 0, delete: counts?.delete ?? 0, skip: counts?.skip ?? 0 },
+    unchanged: counts?.unchanged ?? 0,
+    source_rows: sync.sourceRows,
+    destination_rows: sync.rows?.actualRows ?? 0,
+    rejected_rows: sync.rejections.length,
+    samples: {
+      insert: (samples?.insert ?? []).map((row) => rowJson(columns, row)),
+      update: (samples?.update ?? []).map(({ before, after }) => {
+        const changes: Record<string, { before: string | null; after: string | null }> = {};
+        columns.forEach((column, index) => {
+          if (!column.isKey && before[index] !== after[index]) changes[column.name] = { before: before[index] ?? null, after: after[index] ?? null };
+        });
+        return { key: rowJson(columns, after, (column) => column.isKey), changes };
+      }),
+      delete: (samples?.delete ?? []).map((row) => rowJson(columns, row)),
+    },
+    ...(guard ? { delete_guard: guard } : {}),
+    warnings: sync.diagnostics.filter((diagnostic) => diagnostic.severity === 'warning').map(diagnosticJson),
+    errors: sync.diagnostics.filter((diagnostic) => diagnostic.severity === 'error').map(diagnosticJson),
+  };
+}
+
+export function toPlanJson(plan: Plan, version: string, manifestPath: string): PlanJson {
+  return {
+    format_version: PLAN_FORMAT_VERSION,
+    pssync_version: version,
+    created_at: plan.createdAt,
+    manifest: { path: manifestPath, digest: plan.manifestDigest },
+    partial: plan.partial,
+    changes: planHasChanges(plan),
+    syncs: plan.syncs.map(syncJson),
+    errors: plan.diagnostics.map(diagnosticJson),
+  };
+}

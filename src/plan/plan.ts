@@ -1,0 +1,58 @@
+/**
+ * The plan is a value: everything apply needs (DDL, row operations) and everything a reviewer
+ * sees (counts, samples, warnings). Built by planning, consumed by apply and the renderers.
+ */
+import type { SafetyConfig, WriteStrategy } from '../manifest/types.js';
+import { hasErrors, type Diagnostic } from '../model/diagnostic.js';
+import type { Rejection } from '../mapping/desired-rows.js';
+import type { Mode } from './mode-rules.js';
+import type { RowDiff } from './row-diff.js';
+import type { SchemaPlan } from './schema-diff.js';
+import type { TargetColumn } from './target.js';
+
+export interface SyncPlan {
+  readonly name: string;
+  readonly kind: 'table' | 'audience';
+  readonly audience?: string;
+  readonly destination: string;
+  readonly table: string;
+  readonly mode: Mode;
+  readonly strategy: WriteStrategy;
+  readonly safety: SafetyConfig;
+  readonly columns: readonly TargetColumn[];
+  readonly schema: SchemaPlan;
+  /** Absent when an error stopped planning before the rows were compared. */
+  readonly rows?: RowDiff;
+  readonly sourceRows: number;
+  /** Bad source rows skipped under `max_rejected_rows` (or that failed the sync). */
+  readonly rejections: readonly Rejection[];
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+export interface Plan {
+  readonly manifest: string;
+  readonly manifestDigest: string;
+  readonly createdAt: string;
+  /** Only some syncs were planned (`--sync`). */
+  readonly partial: boolean;
+  readonly syncs: readonly SyncPlan[];
+  /** Problems not tied to one sync (manifest errors). */
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+export function syncHasChanges(sync: SyncPlan): boolean {
+  const counts = sync.rows?.counts;
+  return sync.schema.ddl.length > 0 || (counts !== undefined && counts.insert + counts.update + counts.delete > 0);
+}
+
+export function planHasChanges(plan: Plan): boolean {
+  return plan.syncs.some(syncHasChanges);
+}
+
+export function planDiagnostics(plan: Plan): Diagnostic[] {
+  return [...plan.diagnostics, ...plan.syncs.flatMap((sync) => sync.diagnostics)];
+}
+
+export function planHasErrors(plan: Plan): boolean {
+  return hasErrors(planDiagnostics(plan));
+}

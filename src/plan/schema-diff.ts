@@ -1,0 +1,92 @@
+/**
+ * Schema planning (pure): CREATE TABLE for a missing table, one ALTER TABLE … ADD COLUMN for
+ * missing columns, warnings for declared-versus-live type differences, and the refusals that
+ * must stop a sync before anything runs. Never drops or retypes a column.
+ */
+import { quoteId } from '../db/connection.js';
+import type { Dialect } from '../dialect/dialect.js';
+import type { SyncConfig } from '../manifest/types.js';
+import type { Diagnostic } from '../model/diagnostic.js';
+import { findColumn, type TableSpec } from '../model/table.js';
+import { keyColumnsOf, type TargetColumn } from './target.js';
+
+export interface SchemaPlan {
+  readonly ddl: readonly string[];
+  readonly createsTable: boolean;
+  readonly addedColumns: readonly string[];
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** Modes that match destination rows by primary key and so need the table's key to be the declared one. */
+const KEY_MATCHING_MODES = new Set(['update', 'upsert', 'mirror', 'remove', 'add']);
+
+export function columnDefinition(column: TargetColumn): string {
+  return `${quoteId(column.name)} ${column.type.sql.toUpperCase()}${column.isKey ? ' NOT NULL' : ''}`;
+}
+
+export function createTableSql(table: string, columns: readonly TargetColumn[], keys: readonly string[]): string {
+  const lines = [...columns.map(columnDefinition), `PRIMARY KEY (${keys.map(quoteId).join(', ')})`];
+  return `CREATE TABLE ${quoteId(table)} (\n  ${lines.join(',\n  ')}\n)`;
+}
+
+export function planSchema(
+  sync: SyncConfig,
+  columns: readonly TargetColumn[],
+  live: TableSpec | undefined,
+  dialect: Dialect,
+): SchemaPlan {
+  const where = { sync: sync.name, file: sync.position.file, line: sync.position.line, column: sync.position.column };
+  const keyNames = columns.filter((column) => column.isKey).map((column) => column.name);
+  if (!live) {
+    return {
+      ddl: [createTableSql(sync.table, columns, keyNames)],
+      createsTable: true,
+      addedColumns: columns.map((column) => column.name),
+      diagnostics: [],
+    };
+  }
+
+  const diagnostics: Diagnostic[] = [];
+  const declaredKeys = keyColumnsOf(sync);
+  for (const key of declaredKeys) {
+    if (!findColumn(live, key)) {
+      diagnostics.push({
+        ...where,
+        code: 'PSSYNC_E_PRIMARY_KEY',
+        severity: 'error',
+        message: `key column \`${key}\` does not exist in table \`${live.name}\`; pssync cannot add a primary key column to an existing table`,
+      });
+    }
+  }
+  if (KEY_MATCHING_MODES.has(sync.mode) && !sameKey(declaredKeys, live.primaryKey)) {
+    const actual = live.primaryKey.length ? `(${live.primaryKey.join(', ')})` : 'no primary key';
+    diagnostics.push({
+      ...where,
+      code: 'PSSYNC_E_PRIMARY_KEY',
+      severity: 'error',
+      message: `mode ${sync.mode} matches rows by primary key (${declaredKeys.join(', ')}), but table \`${live.name}\` has ${actual}`,
+    });
+  }
+
+  const missing = columns.filter((column) => !column.live);
+  for (const column of columns) {
+    const liveType = column.live?.type;
+    if (column.declared && column.live && (!liveType || !dialect.sameType(column.declared, liveType))) {
+      diagnostics.push({
+        ...where,
+        code: 'PSSYNC_W_TYPE_MISMATCH',
+        severity: 'warning',
+        message: `column \`${column.name}\` is declared ${column.declared.sql} but is ${column.live.columnType} in the database; pssync never retypes a column and writes values as ${column.live.columnType}`,
+      });
+    }
+  }
+  const ddl = missing.length
+    ? [`ALTER TABLE ${quoteId(live.name)} ${missing.map((column) => `ADD COLUMN ${columnDefinition(column)}`).join(', ')}`]
+    : [];
+  return { ddl, createsTable: false, addedColumns: missing.map((column) => column.name), diagnostics };
+}
+
+function sameKey(declared: readonly string[], live: readonly string[]): boolean {
+  const normalise = (names: readonly string[]) => names.map((name) => name.toLowerCase()).sort().join('\u0000');
+  return declared.length === live.length && normalise(declared) === normalise(live);
+}

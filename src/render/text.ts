@@ -1,0 +1,66 @@
+/** The human plan, Terraform-like: `+` insert, `~` update, `-` delete, `!` DDL. Reads the JSON plan. */
+import type { JsonDiagnostic, PlanJson, PlanJsonSync } from '../plan/plan-json.js';
+import { PLAIN, type Style } from './style.js';
+import { plural, showRow, showValue } from './values.js';
+
+export function diagnosticLine(diagnostic: JsonDiagnostic): string {
+  const where = [diagnostic.file, diagnostic.line, diagnostic.column].filter((part) => part !== undefined).join(':');
+  return `${where ? `${where}: ` : ''}${diagnostic.code}${diagnostic.path ? ` at ${diagnostic.path}` : ''}: ${diagnostic.message}`;
+}
+
+function renderSync(sync: PlanJsonSync, style: Style): string[] {
+  const target = `${sync.destination}.${sync.table}`;
+  const what = sync.kind === 'audience' ? `audience "${sync.audience}" → ${target}` : target;
+  const lines = [style.bold(`sync ${sync.name}: ${what} (${sync.mode})`)];
+  for (const error of sync.errors) lines.push(style.red(`  ✗ ${diagnosticLine(error)}`));
+  for (const warning of sync.warnings) lines.push(style.yellow(`  ⚠ ${diagnosticLine(warning)}`));
+  for (const statement of sync.ddl) {
+    lines.push(...statement.split('\n').map((line, index) => style.cyan(`  ${index === 0 ? '!' : ' '} ${line}`)));
+  }
+  if (sync.errors.length === 0) {
+    const { insert, update, delete: deletes, skip } = sync.rows;
+    lines.push(
+      `  ${style.green(`+${insert} insert`)}  ${style.yellow(`~${update} update`)}  ${style.red(`-${deletes} delete`)}` +
+        style.dim(`  (${skip} skipped, ${sync.unchanged} unchanged; ${plural(sync.source_rows, 'source row')}, ${plural(sync.destination_rows, 'destination row')})`),
+    );
+    for (const row of sync.samples.insert) lines.push(style.green(`    + ${showRow(row)}`));
+    for (const change of sync.samples.update) {
+      const diffs = Object.entries(change.changes).map(([column, { before, after }]) => `${column}: ${showValue(before)} → ${showValue(after)}`);
+      lines.push(style.yellow(`    ~ ${showRow(change.key)}  ${diffs.join(', ')}`));
+    }
+    for (const row of sync.samples.delete) lines.push(style.red(`    - ${showRow(row)}`));
+    const shown = sync.samples.insert.length + sync.samples.update.length + sync.samples.delete.length;
+    if (insert + update + deletes > shown) lines.push(style.dim(`    … ${insert + update + deletes - shown} more`));
+  }
+  if (sync.delete_guard) lines.push(style.red(`  ✗ delete guard: ${sync.delete_guard}; apply needs --allow-deletes`));
+  return lines;
+}
+
+export function renderText(plan: PlanJson, style: Style = PLAIN): string {
+  const lines: string[] = [];
+  lines.push(style.dim(`Legend: ${'!'} DDL  + insert  ~ update  - delete`));
+  if (plan.partial) lines.push(style.yellow('Partial plan: only the syncs named with --sync.'));
+  for (const error of plan.errors) lines.push(style.red(`✗ ${diagnosticLine(error)}`));
+  for (const sync of plan.syncs) lines.push('', ...renderSync(sync, style));
+  const total = plan.syncs.reduce(
+    (sum, sync) => ({
+      ddl: sum.ddl + sync.ddl.length,
+      insert: sum.insert + sync.rows.insert,
+      update: sum.update + sync.rows.update,
+      delete: sum.delete + sync.rows.delete,
+    }),
+    { ddl: 0, insert: 0, update: 0, delete: 0 },
+  );
+  const errors = plan.errors.length + plan.syncs.reduce((sum, sync) => sum + sync.errors.length, 0);
+  lines.push('');
+  if (errors > 0) lines.push(style.red(style.bold(`Plan has ${plural(errors, 'error')}; apply would write nothing for the failing syncs.`)));
+  else if (!plan.changes) lines.push(style.green(style.bold('No changes. The destination matches the manifest.')));
+  else {
+    lines.push(
+      style.bold(
+        `Plan: ${plural(total.ddl, 'DDL statement')}, ${total.insert} to insert, ${total.update} to update, ${total.delete} to delete.`,
+      ),
+    );
+  }
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,20 @@
+/** What every source kind yields: one record at a time, with where it came from. */
+export interface SourceRow {
+  /** Field name → value: strings or null from CSV; any JSON value from JSON sources. */
+  readonly fields: Readonly<Record<string, unknown>>;
+  /** 1-based line (CSV: the line the record starts on; NDJSON: the line) or row number. */
+  readonly line: number;
+}
+
+/** Malformed input: unreadable file, bad CSV quoting, invalid JSON line. Carries the position. */
+export class SourceError extends Error {
+  readonly file: string;
+  readonly line?: number;
+
+  constructor(file: string, message: string, line?: number, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'SourceError';
+    this.file = file;
+    if (line !== undefined) this.line = line;
+  }
+}
