@@ -34,10 +34,23 @@ export function stagingInsertPrefix(name: string, columns: readonly TargetColumn
   return `INSERT INTO ${quoteId(name)} (\`_pk\`, \`_diff_op\`, ${columns.map((column) => quoteId(column.name)).join(', ')}) VALUES `;
 }
 
+export type Literal = (value: string) => string;
+
+/**
+ * How each column's canonical value is written as SQL. BIT takes a quoted string as raw bytes, so
+ * its canonical value (decimal digits only) goes unquoted; everything else is an escaped string.
+ */
+export function literalsFor(columns: readonly TargetColumn[]): Literal[] {
+  return columns.map((column) => (column.type.family === 'bit' ? (value: string) => value : escapeValue));
+}
+
 /** One `(…)` tuple of a staging insert. */
-export function stagingTuple(pk: number, op: DiffOp, row: Row): string {
+export function stagingTuple(pk: number, op: DiffOp, row: Row, literals: readonly Literal[]): string {
   let tuple = `(${pk},'${op}'`;
-  for (const value of row) tuple += `,${value === null ? 'NULL' : escapeValue(value)}`;
+  for (let index = 0; index < row.length; index += 1) {
+    const value = row[index];
+    tuple += value === null || value === undefined ? ',NULL' : `,${literals[index]!(value)}`;
+  }
   return `${tuple})`;
 }
 

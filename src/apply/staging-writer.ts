@@ -12,6 +12,7 @@ import {
   mergeDeleteSql,
   mergeInsertSql,
   mergeUpdateSql,
+  literalsFor,
   stagingInsertPrefix,
   stagingTuple,
   type DiffOp,
@@ -47,6 +48,7 @@ export function stagingWriter(context: WriteContext): Writer {
       await run.execute(createStagingSql(staging, plan.columns));
       created = true;
       const prefix = stagingInsertPrefix(staging, plan.columns);
+      const literals = literalsFor(plan.columns);
       const maxBytes = statementBytes(context.maxAllowedPacket);
       const maxRows = Math.min(STAGING_ROWS_PER_STATEMENT, context.dialect.caps.maxRowsPerStatement);
       let done = 0;
@@ -62,7 +64,7 @@ export function stagingWriter(context: WriteContext): Writer {
           count = 0;
         };
         for (let index = 0; index < segment.rows.length; index += 1) {
-          const tuple = stagingTuple(segment.firstPk + index, segment.op, segment.rows[index]!);
+          const tuple = stagingTuple(segment.firstPk + index, segment.op, segment.rows[index]!, literals);
           if (count > 0 && (sql.length + tuple.length + 1 > maxBytes || count >= maxRows)) await flush();
           sql += count === 0 ? tuple : `,${tuple}`;
           count += 1;

@@ -21,6 +21,11 @@ function keysetParams(lastKey: readonly (string | null)[]): (string | null)[] {
   return lastKey.flatMap((_, index) => [...lastKey.slice(0, index), lastKey[index]!]);
 }
 
+/** MariaDB prints FLOAT with 6 significant digits; `+ 0` reads the exact value as a double. */
+function selectExpression(column: TargetColumn): string {
+  return column.type.family === 'float' ? `${quoteId(column.name)} + 0` : quoteId(column.name);
+}
+
 export interface ActualRowsQuery {
   readonly table: string;
   readonly columns: readonly TargetColumn[];
@@ -34,7 +39,7 @@ export async function* readActualRows(db: Db, query: ActualRowsQuery): AsyncGene
   const scope = query.columns.filter((column) => column.origin.kind === 'constant');
   const scopeSql = scope.map((column) => `${quoteId(column.name)} = ?`);
   const scopeParams = scope.map((column) => (column.origin.kind === 'constant' ? column.origin.value : null));
-  const select = `SELECT ${present.map((column) => quoteId(column.name)).join(', ')} FROM ${quoteId(query.table)}`;
+  const select = `SELECT ${present.map(selectExpression).join(', ')} FROM ${quoteId(query.table)}`;
   const order = ` ORDER BY ${keys.map(quoteId).join(', ')} LIMIT ${query.pageRows ?? READ_PAGE_ROWS}`;
   // Map a page row (present columns) to target-column order, NULL for columns still to be added.
   const toTargetOrder = query.columns.map((column) => present.indexOf(column));

@@ -2,28 +2,17 @@
  * Schema-valid manifest value → Config: defaults filled in, paths made absolute, URLs taken
  * apart, types parsed, and the checks a schema cannot express (references between sections,
  * keys against mapped columns, column types, scope conflicts), each with a position.
+ * Destinations and sources are here; syncs are in normalize-sync.ts.
  */
 import { createHash } from 'node:crypto';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { parseColumnType } from '../model/column-type.js';
 import type { Diagnostic, DiagnosticCode } from '../model/diagnostic.js';
+import { isLoopback, parseMysqlUrl, type UrlParts } from './mysql-url.js';
+import { normalizeSync, type RawSync } from './normalize-sync.js';
 import { didYouMean } from './suggest.js';
-import type {
-  Config,
-  DestinationConfig,
-  FieldMapping,
-  Position,
-  ScopeColumn,
-  SourceConfig,
-  SyncConfig,
-  TlsMode,
-  TransformName,
-} from './types.js';
+import type { Config, DestinationConfig, Position, SourceConfig, SyncConfig, TlsMode } from './types.js';
 import { childPointer, keyPosition, type PositionIndex, valuePosition } from './yaml-tree.js';
 
-/** The column an audience sync stores its audience name in; reserved in those syncs. */
-export const AUDIENCE_COLUMN = 'audience';
-const TRANSFORMS: ReadonlySet<string> = new Set<TransformName>(['trim', 'lowercase', 'uppercase', 'sha256']);
 const DEFAULT_PORT = 3306;
 
 // Shapes of the schema-valid document (see schemas/manifest.schema.json).
@@ -50,26 +39,6 @@ interface RawSource {
   columns?: string[];
   null_values?: string[];
   encoding?: 'utf-8' | 'latin1';
-}
-interface RawField {
-  from?: string;
-  to?: string;
-  type?: string;
-  transform?: string | string[];
-}
-interface RawSync {
-  audience?: string;
-  source: string;
-  destination: string;
-  table: string;
-  mode: string;
-  primary_key?: string[];
-  member_key?: string[];
-  fields?: RawField[];
-  scope?: Record<string, string | number | boolean>;
-  safety?: { max_deletes?: number; max_delete_ratio?: number };
-  max_rejected_rows?: number;
-  strategy?: SyncConfig['strategy'];
 }
 interface RawManifest {
   destinations?: Record<string, RawDestination>;
@@ -109,7 +78,7 @@ export function normalize(value: unknown, index: PositionIndex, context: Normali
     });
   };
   const position = (pointer: string): Position => ({ file: context.file, ...keyPosition(index, pointer) });
-  const tools: Tools = { report, position, dir };
+  const tools: Tools = { report, position, resolvePath: (path) => resolvePath(dir, path) };
 
   const destinations = new Map<string, DestinationConfig>();
   for (const [name, destination] of Object.entries(raw.destinations ?? {})) {
@@ -145,10 +114,12 @@ export function normalize(value: unknown, index: PositionIndex, context: Normali
   };
 }
 
-interface Tools {
+/** What the normalize steps share: reporting at a pointer, positions, path resolution. */
+export interface Tools {
   readonly report: (code: DiagnosticCode, pointer: string, message: string, at?: 'key' | 'value', sync?: string) => void;
   readonly position: (pointer: string) => Position;
-  readonly dir: string;
+  /** Relative to the manifest's directory; `-` (standard input) stays as it is. */
+  readonly resolvePath: (path: string) => string;
 }
 
 function checkReference(
@@ -172,22 +143,24 @@ function normalizeDestination(
   name: string,
   raw: RawDestination,
   pointer: string,
-  { report, position, dir }: Tools,
+  { report, position, resolvePath }: Tools,
 ): DestinationConfig | undefined {
+  const urlPointer = childPointer(pointer, 'url');
   let fromUrl: UrlParts = {};
   if (raw.url !== undefined) {
-    const parsed = parseMysqlUrl(raw.url);
     // The URL usually holds a password: messages describe it, never quote it.
-    if ('error' in parsed) report('PSSYNC_E_SCHEMA', childPointer(pointer, 'url'), parsed.error);
-    else fromUrl = parsed;
+    const parsed = parseMysqlUrl(raw.url);
+    if ('error' in parsed) {
+      report('PSSYNC_E_SCHEMA', urlPointer, parsed.error);
+      return undefined;
+    }
+    fromUrl = parsed;
   }
   const host = raw.host ?? fromUrl.host;
   const database = raw.database ?? fromUrl.database;
-  if (raw.url !== undefined && !host) report('PSSYNC_E_SCHEMA', childPointer(pointer, 'url'), 'url has no host; add it to the url or set `host`');
-  if (raw.url !== undefined && !database) {
-    report('PSSYNC_E_SCHEMA', childPointer(pointer, 'url'), 'url has no database (mysql://user:password@host:port/DATABASE); add it or set `database`');
-  }
-  if (database !== undefined && database.length > 64) report('PSSYNC_E_SCHEMA', childPointer(pointer, 'url'), 'database name must be at most 64 characters');
+  if (!host) report('PSSYNC_E_SCHEMA', urlPointer, 'url has no host; put it in the url or set `host`');
+  if (!database) report('PSSYNC_E_SCHEMA', urlPointer, 'url has no database name (the path after the host); put it in the url or set `database`');
+  if (database !== undefined && database.length > 64) report('PSSYNC_E_SCHEMA', urlPointer, 'database name must be at most 64 characters');
   let port = fromUrl.port ?? DEFAULT_PORT;
   if (raw.port !== undefined) {
     port = Number(raw.port);
@@ -206,74 +179,16 @@ function normalizeDestination(
     ...(username !== undefined ? { username } : {}),
     ...(password !== undefined ? { password } : {}),
     tls: raw.tls ?? fromUrl.tls ?? (isLoopback(host) ? 'disabled' : 'required'),
-    ...(raw.ca_file !== undefined ? { caFile: resolvePath(dir, raw.ca_file) } : {}),
+    ...(raw.ca_file !== undefined ? { caFile: resolvePath(raw.ca_file) } : {}),
     createDatabase: raw.create_database ?? false,
     position: position(pointer),
   };
 }
 
-interface UrlParts {
-  host?: string;
-  port?: number;
-  database?: string;
-  username?: string;
-  password?: string;
-  tls?: TlsMode;
-}
-
-/** `mysql://user:password@host:port/database?ssl-mode=…`, percent-decoded. */
-export function parseMysqlUrl(text: string): UrlParts | { error: string } {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    return { error: 'url is not a valid mysql://user:password@host:port/database URL (percent-encode special characters in the user name and password)' };
-  }
-  if (url.protocol !== 'mysql:') return { error: 'url must start with mysql://' };
-  try {
-    const parts: UrlParts = {};
-    const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-    if (host) parts.host = host;
-    if (url.port) parts.port = Number(url.port);
-    const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
-    if (database.includes('/')) return { error: 'url path must be just the database name' };
-    if (database) parts.database = database;
-    if (url.username) parts.username = decodeURIComponent(url.username);
-    if (url.password) parts.password = decodeURIComponent(url.password);
-    const tlsParam = url.searchParams.get('ssl-mode') ?? url.searchParams.get('sslmode') ?? url.searchParams.get('tls');
-    if (tlsParam !== null) {
-      const tls = TLS_PARAMS[tlsParam.toLowerCase()];
-      if (!tls) return { error: `url ssl-mode/tls must be one of ${Object.keys(TLS_PARAMS).join(', ')}` };
-      parts.tls = tls;
-    }
-    return parts;
-  } catch {
-    return { error: 'url has a malformed percent-encoding' };
-  }
-}
-
-/** MySQL client `--ssl-mode` values, and the manifest's own `tls` values. */
-const TLS_PARAMS: Readonly<Record<string, TlsMode>> = {
-  disabled: 'disabled',
-  preferred: 'required',
-  required: 'required',
-  verify_ca: 'verify-ca',
-  'verify-ca': 'verify-ca',
-  verify_identity: 'verify-ca',
-  true: 'required',
-  false: 'disabled',
-};
-
-/** Loopback hosts (localhost, 127.0.0.0/8, ::1) default to tls: disabled; a local MySQL rarely has TLS. */
-export function isLoopback(host: string): boolean {
-  const lower = host.toLowerCase();
-  return lower === 'localhost' || lower === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(lower);
-}
-
 // ---------------------------------------------------------------------------------------------
 // Sources
 
-function normalizeSource(name: string, raw: RawSource, pointer: string, { report, position, dir }: Tools): SourceConfig | undefined {
+function normalizeSource(name: string, raw: RawSource, pointer: string, { report, position, resolvePath }: Tools): SourceConfig | undefined {
   const base = { name, position: position(pointer) };
   switch (raw.kind) {
     case 'mysql': {
@@ -290,7 +205,7 @@ function normalizeSource(name: string, raw: RawSource, pointer: string, { report
       return {
         ...base,
         kind: 'csv',
-        path: resolvePath(dir, raw.path!),
+        path: resolvePath(raw.path!),
         delimiter: raw.delimiter ?? ',',
         quote,
         escape: raw.escape ?? quote,
@@ -303,167 +218,13 @@ function normalizeSource(name: string, raw: RawSource, pointer: string, { report
     case 'ndjson':
     case 'json':
     case 'parquet':
-      return { ...base, kind: raw.kind, path: resolvePath(dir, raw.path!) };
+      return { ...base, kind: raw.kind, path: resolvePath(raw.path!) };
   }
 }
 
-/** Relative to the manifest's directory; `-` (standard input) stays as it is. */
 function resolvePath(dir: string, path: string): string {
   if (path === '-' || isAbsolute(path)) return path;
   return resolve(dir, path);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Syncs
-
-function normalizeSync(name: string, raw: RawSync, pointer: string, tools: Tools): SyncConfig {
-  const { report, position } = tools;
-  const isAudience = raw.audience !== undefined;
-  const fail = (code: DiagnosticCode, at: string, message: string, where: 'key' | 'value' = 'value'): void =>
-    report(code, at, message, where, name);
-
-  const fieldsPointer = childPointer(pointer, 'fields');
-  const fields = raw.fields === undefined ? undefined : normalizeFields(raw.fields, fieldsPointer, isAudience, fail, position);
-  // Column names are case-insensitive in MySQL: compare them folded.
-  const mapped = new Map((fields ?? []).map((field, i) => [field.to.toLowerCase(), i] as const));
-
-  const scope: ScopeColumn[] = [];
-  for (const [column, value] of Object.entries(raw.scope ?? {})) {
-    const at = childPointer(childPointer(pointer, 'scope'), column);
-    if (isAudience && column.toLowerCase() === AUDIENCE_COLUMN) {
-      fail('PSSYNC_E_SCOPE', at, '`audience` is reserved: an audience sync stores its audience name there', 'key');
-    } else if (mapped.has(column.toLowerCase())) {
-      fail('PSSYNC_E_SCOPE', at, `scope column ${tick(column)} is also mapped by fields[${mapped.get(column.toLowerCase())}]; a column is either a constant (scope) or mapped`, 'key');
-    }
-    scope.push({ column, value: typeof value === 'boolean' ? (value ? '1' : '0') : String(value) });
-  }
-
-  const keyName = isAudience ? 'member_key' : 'primary_key';
-  const declaredKey = (isAudience ? raw.member_key : raw.primary_key) ?? [];
-  const keyPointer = childPointer(pointer, keyName);
-  checkKey(declaredKey, keyPointer, keyName, { isAudience, fields, mapped, scope, fieldsPointer, fail });
-  // Scope columns are part of every match, so they are part of the key; when the manifest lists
-  // none of them, they go first (efficient scoped reads), as the audience column does.
-  const scopeColumns = new Set(scope.map(({ column }) => column.toLowerCase()));
-  const listed = declaredKey.filter((column) => scopeColumns.has(column.toLowerCase()));
-  const key = listed.length === 0 ? [...scope.map(({ column }) => column), ...declaredKey] : declaredKey;
-
-  const base = {
-    name,
-    source: raw.source,
-    destination: raw.destination,
-    table: raw.table,
-    ...(fields ? { fields } : {}),
-    scope,
-    safety: {
-      ...(raw.safety?.max_deletes !== undefined ? { maxDeletes: raw.safety.max_deletes } : {}),
-      ...(raw.safety?.max_delete_ratio !== undefined ? { maxDeleteRatio: raw.safety.max_delete_ratio } : {}),
-    },
-    maxRejectedRows: raw.max_rejected_rows ?? 0,
-    strategy: raw.strategy ?? 'auto',
-    position: position(pointer),
-  };
-  if (isAudience) {
-    return { ...base, kind: 'audience', audience: raw.audience!, mode: raw.mode as 'add', memberKey: key };
-  }
-  return { ...base, kind: 'table', mode: raw.mode as 'insert', primaryKey: key };
-}
-
-type Fail = (code: DiagnosticCode, pointer: string, message: string, where?: 'key' | 'value') => void;
-
-function normalizeFields(
-  raw: readonly RawField[],
-  pointer: string,
-  isAudience: boolean,
-  fail: Fail,
-  position: (pointer: string) => Position,
-): FieldMapping[] {
-  const firstIndex = new Map<string, number>();
-  return raw.map((field, i) => {
-    const at = childPointer(pointer, i);
-    const to = field.to ?? field.from!;
-    const from = field.from ?? field.to!;
-    const toPointer = childPointer(at, field.to !== undefined ? 'to' : 'from');
-    const folded = to.toLowerCase();
-    if (firstIndex.has(folded)) {
-      fail('PSSYNC_E_KEY', toPointer, `column ${tick(to)} is mapped twice (also by fields[${firstIndex.get(folded)}])`);
-    } else {
-      firstIndex.set(folded, i);
-    }
-    if (isAudience && folded === AUDIENCE_COLUMN) {
-      fail('PSSYNC_E_SCOPE', toPointer, '`audience` is reserved: an audience sync stores its audience name there');
-    }
-    let type;
-    if (field.type !== undefined) {
-      type = parseColumnType(field.type);
-      if (!type) fail('PSSYNC_E_TYPE', childPointer(at, 'type'), `${JSON.stringify(field.type)} is not a valid MySQL column type`);
-    }
-    const transforms = field.transform === undefined ? [] : Array.isArray(field.transform) ? field.transform : [field.transform];
-    transforms.forEach((transform, t) => {
-      // The schema already restricts transforms; this keeps normalize safe on its own.
-      if (!TRANSFORMS.has(transform)) {
-        const transformPointer = Array.isArray(field.transform) ? childPointer(childPointer(at, 'transform'), t) : childPointer(at, 'transform');
-        fail('PSSYNC_E_TRANSFORM', transformPointer, `unknown transform ${tick(transform)}; transforms: ${[...TRANSFORMS].join(', ')}`);
-      }
-    });
-    return {
-      from,
-      to,
-      ...(type ? { type } : {}),
-      transforms: transforms as TransformName[],
-      position: position(at),
-    };
-  });
-}
-
-interface KeyContext {
-  readonly isAudience: boolean;
-  readonly fields: readonly FieldMapping[] | undefined;
-  readonly mapped: ReadonlyMap<string, number>;
-  readonly scope: readonly ScopeColumn[];
-  readonly fieldsPointer: string;
-  readonly fail: Fail;
-}
-
-/** Key columns must be mapped (or scope constants), keyable, listed once, and name every scope column or none. */
-function checkKey(key: readonly string[], pointer: string, keyName: string, context: KeyContext): void {
-  const { isAudience, fields, mapped, scope, fail } = context;
-  const scopeColumns = new Set(scope.map(({ column }) => column.toLowerCase()));
-  const seen = new Set<string>();
-  key.forEach((column, i) => {
-    const at = childPointer(pointer, i);
-    const folded = column.toLowerCase();
-    if (seen.has(folded)) fail('PSSYNC_E_KEY', at, `${tick(column)} is listed twice (column names are case-insensitive)`);
-    seen.add(folded);
-    if (isAudience && folded === AUDIENCE_COLUMN) {
-      fail('PSSYNC_E_SCOPE', at, '`audience` is reserved: it is part of every audience key already');
-      return;
-    }
-    if (scopeColumns.has(folded) || !fields) return;
-    const fieldIndex = mapped.get(folded);
-    if (fieldIndex === undefined) {
-      const names = fields.map((field) => field.to).join(', ');
-      fail('PSSYNC_E_KEY', at, `key column ${tick(column)} is not mapped by \`fields\` (mapped columns: ${names})`);
-      return;
-    }
-    const type = fields[fieldIndex]!.type;
-    if (type && !type.keyable) {
-      fail(
-        'PSSYNC_E_TYPE',
-        childPointer(childPointer(context.fieldsPointer, fieldIndex), 'type'),
-        `key column ${tick(column)} cannot have type ${type.sql}: MySQL cannot index it without a prefix; use e.g. varchar(255)`,
-      );
-    }
-  });
-  const listed = scope.filter(({ column }) => seen.has(column.toLowerCase())).map(({ column }) => column);
-  const unlisted = scope.filter(({ column }) => !seen.has(column.toLowerCase())).map(({ column }) => column);
-  if (listed.length > 0 && unlisted.length > 0) {
-    fail(
-      'PSSYNC_E_SCOPE',
-      pointer,
-      `${keyName} lists scope column ${listed.map(tick).join(', ')} but not ${unlisted.map(tick).join(', ')}; scope columns are part of the key: list all of them, or none (then they come first)`,
-    );
-  }
 }
 
 function tick(text: string): string {

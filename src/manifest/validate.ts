@@ -89,8 +89,16 @@ function collapse(errors: readonly ErrorObject[]): Problem[] {
     replacements.set(error, explainAnyOf(error, inner, prefix));
   }
   const problems: Problem[] = [];
+  const missing = missingKeysByObject(errors.filter((error) => !consumed.has(error)));
   for (const error of errors) {
     if (consumed.has(error)) continue;
+    if (error.keyword === 'required') {
+      // All keys missing from one object make one message, reported once.
+      const keys = missing.get(error.instancePath);
+      if (keys) problems.push(problem(error.instancePath, 'key', missingMessage(keys)));
+      missing.delete(error.instancePath);
+      continue;
+    }
     const replacement = replacements.get(error);
     if (replacement) problems.push(...replacement);
     else problems.push(...translate(error));
@@ -121,7 +129,7 @@ function explainAnyOf(error: ErrorObject, inner: readonly ErrorObject[], prefix:
   const types = [...branches.values()].flatMap((list) =>
     list.filter((other) => other.keyword === 'type').flatMap((other) => typeNames(other.params.type)),
   );
-  return [problem(error.instancePath, 'value', `must be ${[...new Set(types)].join(' or ')}`)];
+  return [problem(error.instancePath, 'value', `must be ${joinOr([...new Set(types)])}`)];
 }
 
 function translate(error: ErrorObject): Problem[] {
@@ -135,10 +143,8 @@ function translate(error: ErrorObject): Problem[] {
     case 'if':
     case 'propertyNames':
       return []; // wrappers: the errors of the branch / of the name say it better
-    case 'required': {
-      const key = String(params.missingProperty);
-      return [problem(pointer, 'key', `missing required key ${tick(key)}${REQUIRED_HINTS[key] ?? ''}`)];
-    }
+    case 'required':
+      return [problem(pointer, 'key', missingMessage([String(params.missingProperty)]))];
     case 'additionalProperties': {
       const key = String(params.additionalProperty);
       return [problem(childPointer(pointer, key), 'key', unknownKey(key, error))];
@@ -160,9 +166,13 @@ function describe(error: ErrorObject): string {
   const params = error.params as Record<string, unknown>;
   const parent = (error.parentSchema ?? {}) as Record<string, unknown>;
   const limit = Number(params.limit);
+  // The port accepts an integer or a numeric string; whichever keyword fails, say the same.
+  if (parent.maximum === 65535 && ['minimum', 'maximum', 'pattern'].includes(error.keyword)) {
+    return 'must be a port number (1 to 65535)';
+  }
   switch (error.keyword) {
     case 'type':
-      return `must be ${typeNames(params.type).join(' or ')}`;
+      return `must be ${joinOr(typeNames(params.type))}`;
     case 'const':
       return `must be ${JSON.stringify(params.allowedValue)}`;
     case 'minLength':
@@ -175,7 +185,7 @@ function describe(error: ErrorObject): string {
     case 'maximum':
       return `must be at most ${limit}`;
     case 'pattern':
-      return parent.maximum === 65535 ? 'must be a port number' : `must match ${String(params.pattern)}`;
+      return `must match ${String(params.pattern)}`;
     case 'minItems':
       return limit === 1 ? 'must not be empty' : `must have at least ${limit} items`;
     case 'uniqueItems': {
@@ -187,6 +197,25 @@ function describe(error: ErrorObject): string {
     default:
       return error.message ?? 'is not valid';
   }
+}
+
+function missingKeysByObject(errors: readonly ErrorObject[]): Map<string, string[]> {
+  const missing = new Map<string, string[]>();
+  for (const error of errors) {
+    if (error.keyword !== 'required') continue;
+    const keys = missing.get(error.instancePath) ?? [];
+    const key = String((error.params as { missingProperty: unknown }).missingProperty);
+    if (!keys.includes(key)) keys.push(key);
+    missing.set(error.instancePath, keys);
+  }
+  return missing;
+}
+
+function missingMessage(keys: readonly string[]): string {
+  const hints = keys.map((key) => REQUIRED_HINTS[key] ?? '').join('');
+  const names = keys.map(tick);
+  if (names.length === 1) return `missing required key ${names[0]!}${hints}`;
+  return `missing required keys ${names.slice(0, -1).join(', ')} and ${names.at(-1)!}${hints}`;
 }
 
 const CSV_OPTIONS = new Set(['delimiter', 'quote', 'escape', 'header', 'columns', 'null_values', 'encoding']);
@@ -215,7 +244,7 @@ const TYPE_NAMES: Readonly<Record<string, string>> = {
   string: 'a string',
   integer: 'an integer',
   number: 'a number',
-  boolean: 'true or false',
+  boolean: 'a boolean (true or false)',
   object: 'a mapping (key: value)',
   array: 'a list',
   null: 'empty',
@@ -224,6 +253,10 @@ const TYPE_NAMES: Readonly<Record<string, string>> = {
 function typeNames(type: unknown): string[] {
   const list = Array.isArray(type) ? type.map(String) : String(type).split(',');
   return list.map((name) => TYPE_NAMES[name] ?? name);
+}
+
+function joinOr(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} or ${items.at(-1)!}`;
 }
 
 function tick(text: string): string {

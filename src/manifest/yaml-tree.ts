@@ -3,7 +3,7 @@
  * work on plain values; the index maps each value's JSON pointer (the same spelling as ajv's
  * `instancePath`) back to its line and column, so every diagnostic can point into the file.
  */
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair } from 'yaml';
 import type { Diagnostic } from '../model/diagnostic.js';
 
 export interface LineColumn {
@@ -109,7 +109,8 @@ export function readYaml(text: string, file: string): YamlTree {
     if (isMap(node)) {
       const result: Record<string, unknown> = {};
       const seen = new Map<string, LineColumn>();
-      for (const pair of node.items) {
+      const pairs: MapEntry[] = node.flow ? rejoinSplitValues(node.items, text) : node.items.map((pair) => ({ pair }));
+      for (const { pair, joined } of pairs) {
         const keyNode = pair.key;
         const keyAt = isNodeLike(keyNode) && keyNode.range ? at(keyNode.range[0]) : at(node.range?.[0]);
         if (!isScalar(keyNode) || keyNode.value === null || typeof keyNode.value === 'object') {
@@ -124,7 +125,14 @@ export function readYaml(text: string, file: string): YamlTree {
           continue;
         }
         seen.set(name, keyAt);
-        const value = walk(pair.value, childPointer(pointer, name), entryPath, keyAt);
+        const childAt = childPointer(pointer, name);
+        let value: unknown;
+        if (joined) {
+          index.set(childAt, { key: keyAt, value: at(joined.start), path: entryPath });
+          value = joined.text;
+        } else {
+          value = walk(pair.value, childAt, entryPath, keyAt);
+        }
         // defineProperty: a key named `__proto__` must stay data, not change the prototype.
         Object.defineProperty(result, name, { value, enumerable: true, writable: true, configurable: true });
       }
@@ -135,6 +143,55 @@ export function readYaml(text: string, file: string): YamlTree {
 
   const value = walk(doc.contents, '', '', undefined);
   return { value, index, diagnostics };
+}
+
+interface MapEntry {
+  readonly pair: Pair<unknown, unknown>;
+  /** A plain value rejoined from pieces that YAML split at commas. */
+  readonly joined?: { readonly text: string; readonly start: number };
+}
+
+/**
+ * In a flow mapping, YAML splits `{ type: decimal(12,2) }` at the comma into `type: decimal(12`
+ * and a key `2)`. The SPEC writes types this way, so a plain value with an unclosed parenthesis
+ * is rejoined with the entries that close it, using the source text — but only when the pieces
+ * hold nothing else (no `:`, brackets or comments), so real entries are never swallowed.
+ */
+function rejoinSplitValues(items: readonly Pair<unknown, unknown>[], text: string): MapEntry[] {
+  const entries: MapEntry[] = [];
+  for (let i = 0; i < items.length; i++) {
+    const pair = items[i]!;
+    const value = pair.value;
+    if (!isScalar(value) || value.type !== 'PLAIN' || typeof value.value !== 'string' || !value.range || depth(value.value) <= 0) {
+      entries.push({ pair });
+      continue;
+    }
+    const start = value.range[0];
+    let end = value.range[1];
+    let j = i;
+    while (depth(text.slice(start, end)) > 0 && j + 1 < items.length) {
+      j += 1;
+      const next = items[j]!;
+      end = Math.max(end, rangeEnd(next.key), rangeEnd(next.value));
+    }
+    const joined = text.slice(start, end);
+    if (j > i && depth(joined) === 0 && !/[:{}[\]#\n]/.test(joined)) {
+      entries.push({ pair, joined: { text: joined, start } });
+      i = j;
+    } else {
+      entries.push({ pair });
+    }
+  }
+  return entries;
+}
+
+/** Open parentheses minus closed ones. */
+function depth(text: string): number {
+  return (text.match(/\(/g)?.length ?? 0) - (text.match(/\)/g)?.length ?? 0);
+}
+
+function rangeEnd(node: unknown): number {
+  return isNodeLike(node) && node.range ? node.range[1] : 0;
 }
 
 function isNodeLike(value: unknown): value is { range?: [number, number, number] | null } {

@@ -13,7 +13,9 @@
  */
 import { integerRange, isBooleanType, type ColumnType } from '../model/column-type.js';
 
-export type Coerced = { readonly ok: true; readonly value: string | null } | { readonly ok: false; readonly reason: string };
+export type Coerced =
+  | { readonly ok: true; readonly value: string | null }
+  | { readonly ok: false; readonly reason: string };
 
 const NULL_VALUE: Coerced = { ok: true, value: null };
 
@@ -163,10 +165,40 @@ function toBigInt(raw: unknown, what: string, booleanWords: boolean, bytes: bool
   }
 }
 
+/** Canonical integers short enough to range-check as JS numbers (the fast path). */
+const SHORT_CANONICAL_INTEGER = /^(?:-?[1-9]\d{0,14}|0)$/;
+
+interface IntegerRange {
+  readonly min: bigint;
+  readonly max: bigint;
+  /** As numbers; exact for every value the fast path checks (at most 15 digits). */
+  readonly minNumber: number;
+  readonly maxNumber: number;
+}
+
+const rangeCache = new WeakMap<ColumnType, IntegerRange>();
+
+function rangeOf(type: ColumnType): IntegerRange {
+  let range = rangeCache.get(type);
+  if (range === undefined) {
+    const { min, max } = integerRange(type);
+    range = { min, max, minNumber: Number(min), maxNumber: Number(max) };
+    rangeCache.set(type, range);
+  }
+  return range;
+}
+
 function coerceInteger(raw: unknown, type: ColumnType): Coerced {
+  const range = rangeOf(type);
+  if (typeof raw === 'string' ? SHORT_CANONICAL_INTEGER.test(raw) : Number.isSafeInteger(raw)) {
+    const number = Number(raw);
+    if (number >= range.minNumber && number <= range.maxNumber) {
+      return ok(typeof raw === 'string' ? raw : String(number));
+    }
+  }
   const value = toBigInt(raw, 'an integer', isBooleanType(type), false);
   if (typeof value !== 'bigint') return value;
-  const { min, max } = integerRange(type);
+  const { min, max } = range;
   if (value < min || value > max) return fail(`${value} is out of range for ${type.sql} (${min}..${max})`);
   return ok(value.toString());
 }
@@ -182,17 +214,51 @@ function coerceBit(raw: unknown, type: ColumnType): Coerced {
 // ---------------------------------------------------------------------------------------------
 // DECIMAL(p,s): exact, rounded half away from zero to s digits like MySQL.
 
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+/** Whether text is already the canonical form for decimal(p,s): what the database returns. */
+function isCanonicalDecimal(text: string, precision: number, scale: number, unsigned: boolean): boolean {
+  const negative = text.charCodeAt(0) === 45;
+  if (negative && unsigned) return false;
+  let index = negative ? 1 : 0;
+  const start = index;
+  let nonZero = false;
+  while (index < text.length && isDigit(text.charCodeAt(index))) {
+    if (text.charCodeAt(index) !== 48) nonZero = true;
+    index++;
+  }
+  const whole = index - start;
+  if (whole === 0 || (whole > 1 && text.charCodeAt(start) === 48)) return false;
+  if (whole > precision - scale && nonZero) return false;
+  if (scale > 0) {
+    if (text.charCodeAt(index) !== 46 || text.length !== index + 1 + scale) return false;
+    for (index++; index < text.length; index++) {
+      const code = text.charCodeAt(index);
+      if (!isDigit(code)) return false;
+      if (code !== 48) nonZero = true;
+    }
+  }
+  return index === text.length && (nonZero || !negative);
+}
+
 function coerceDecimal(raw: unknown, type: ColumnType): Coerced {
+  const precision = type.precision ?? 10;
+  const scale = type.scale ?? 0;
+  if (typeof raw === 'string' && isCanonicalDecimal(raw, precision, scale, type.unsigned === true)) return ok(raw);
   const text = typeof raw === 'boolean' ? (raw ? '1' : '0') : numericText(raw);
   if (text === undefined) return notA(raw, 'a decimal number');
   const parts = parseDecimal(text);
   if (parts === undefined) return notA(raw, 'a decimal number');
-  const precision = type.precision ?? 10;
-  const scale = type.scale ?? 0;
   const { digits, exp, negative } = parts;
   // MySQL (MariaDB checked) rejects any negative value for unsigned, even one rounding to zero.
-  if (type.unsigned && negative && digits !== '') return fail(`${show(raw)} is out of range for ${type.sql} (negative)`);
-  if (digits !== '' && digits.length + exp > precision - scale) return fail(`${show(raw)} has too many digits for ${type.sql}`);
+  if (type.unsigned && negative && digits !== '') {
+    return fail(`${show(raw)} is out of range for ${type.sql} (negative)`);
+  }
+  if (digits !== '' && digits.length + exp > precision - scale) {
+    return fail(`${show(raw)} has too many digits for ${type.sql}`);
+  }
 
   let unscaled: bigint;
   const shift = exp + scale;
@@ -244,8 +310,9 @@ function coerceFloat(raw: unknown, type: ColumnType): Coerced {
   }
   if (Number.isNaN(value)) return notA(raw, 'a number');
   if (type.family === 'float') {
+    // The server parses a double and refuses anything beyond FLT_MAX (no rounding down to it).
+    if (!(Math.abs(value) <= FLT_MAX)) return fail(`${show(raw)} is out of range for ${type.sql}`);
     const single = Math.fround(value);
-    if (!Number.isFinite(single)) return fail(`${show(raw)} is out of range for ${type.sql}`);
     if (type.unsigned && single < 0) return fail(`${show(raw)} is out of range for ${type.sql} (negative)`);
     return ok(shortestFloat32(single));
   }
@@ -254,11 +321,16 @@ function coerceFloat(raw: unknown, type: ColumnType): Coerced {
   return ok(String(value)); // shortest round-trip; String(-0) is '0'
 }
 
+const FLT_MAX = 3.4028234663852886e38;
+
 /**
  * Shortest decimal that reads back as the same float32 (what MySQL 8 prints for FLOAT).
  * Round-tripping is monotonic in the digit count, so binary-search 1..9 digits.
  */
 function shortestFloat32(single: number): string {
+  // Near FLT_MAX the shortest text ('3.4028235e+38') is beyond FLT_MAX as a double, which the
+  // server refuses: write the exact value instead.
+  if (Math.abs(single) > 3.4028234e38) return String(single);
   let low = 1;
   let high = 9; // 9 significant digits always round-trip a float32
   while (low < high) {
@@ -459,7 +531,9 @@ function parseDateTimeText(raw: string, fsp: number, what: string): Instant | Co
   const month = Number(match[2]);
   const day = Number(match[3]);
   if (year === 0 && month === 0 && day === 0) return fail(`${show(raw)} is a zero date, which is not allowed`);
-  if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return notA(raw, 'a valid date');
+  if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
+    return notA(raw, 'a valid date');
+  }
   const hour = match[4] === undefined ? 0 : Number(match[4]);
   const minute = match[5] === undefined ? 0 : Number(match[5]);
   const second = match[6] === undefined ? 0 : Number(match[6]);
@@ -506,6 +580,37 @@ function formatInstant(instant: Instant, fsp: number): string {
   return `${formatDate(days)} ${pad2(hour)}:${pad2(minute)}:${pad2(rest % 60)}${fractionText(instant.units, fsp)}`;
 }
 
+/** The number written with `count` digits at `start`, or -1. */
+function digitsAt(text: string, start: number, count: number): number {
+  let value = 0;
+  for (let index = start; index < start + count; index++) {
+    const code = text.charCodeAt(index);
+    if (!isDigit(code)) return -1;
+    value = value * 10 + code - 48;
+  }
+  return value;
+}
+
+/** Whether text is a valid canonical 'YYYY-MM-DD' (every date read back, most source dates). */
+function isCanonicalDate(text: string): boolean {
+  if (text.length < 10 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return false;
+  const year = digitsAt(text, 0, 4);
+  const month = digitsAt(text, 5, 2);
+  const day = digitsAt(text, 8, 2);
+  return year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
+}
+
+/** Whether text is a valid canonical 'YYYY-MM-DD HH:MM:SS[.fsp digits]'. */
+function isCanonicalDateTime(text: string, fsp: number): boolean {
+  if (text.length !== (fsp === 0 ? 19 : 20 + fsp) || !isCanonicalDate(text)) return false;
+  if (text.charCodeAt(10) !== 32 || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) return false;
+  const hour = digitsAt(text, 11, 2);
+  const minute = digitsAt(text, 14, 2);
+  const second = digitsAt(text, 17, 2);
+  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return false;
+  return fsp === 0 || (text.charCodeAt(19) === 46 && digitsAt(text, 20, fsp) >= 0);
+}
+
 /** 0001-01-01 00:00:00 and 10000-01-01 00:00:00, in seconds since 1970. */
 const MIN_DATETIME_SECONDS = daysFromCivil(1, 1, 1) * 86_400;
 const END_DATETIME_SECONDS = daysFromCivil(10_000, 1, 1) * 86_400;
@@ -519,8 +624,17 @@ function dateToDateTimeText(date: Date): string | undefined {
   return text.endsWith('.000') ? text.slice(0, -4) : text;
 }
 
+const TIMESTAMP_FIRST = '1970-01-01 00:00:01';
+const TIMESTAMP_LAST = '2038-01-19 03:14:07';
+
 function coerceDateTime(raw: unknown, type: ColumnType): Coerced {
   const fsp = type.fsp ?? 0;
+  if (typeof raw === 'string' && isCanonicalDateTime(raw, fsp)) {
+    if (type.family !== 'timestamp') return ok(raw);
+    // Same-shaped text compares like the instants it names.
+    const seconds = raw.slice(0, 19);
+    if (seconds >= TIMESTAMP_FIRST && seconds <= TIMESTAMP_LAST) return ok(raw);
+  }
   let instant: Instant | Coerced;
   if (typeof raw === 'string') instant = parseDateTimeText(raw, fsp, `a ${type.name}`);
   else if (raw instanceof Date) instant = dateToInstant(raw, fsp) ?? notA(raw, 'a valid date');
@@ -547,6 +661,7 @@ function coerceDate(raw: unknown): Coerced {
     return ok(formatDate(days)); // the UTC calendar date
   }
   if (typeof raw !== 'string') return notA(raw, 'a date');
+  if (raw.length === 10 && isCanonicalDate(raw)) return ok(raw);
   const instant = parseDateTimeText(raw, 6, 'a date');
   if ('ok' in instant) return instant;
   const days = Math.floor(instant.seconds / 86_400);
@@ -577,10 +692,14 @@ function coerceTime(raw: unknown, type: ColumnType): Coerced {
     units = 0;
     seconds += 1;
   }
-  if (seconds > MAX_TIME_SECONDS) return fail(`${show(raw)} is out of range for time (-838:59:59..838:59:59)`);
+  // MySQL's upper bound is 838:59:59.000000 (MariaDB also takes 838:59:59.x; stay within both).
+  if (seconds > MAX_TIME_SECONDS || (seconds === MAX_TIME_SECONDS && units > 0)) {
+    return fail(`${show(raw)} is out of range for time (-838:59:59..838:59:59)`);
+  }
   const negative = match[1] === '-' && (seconds > 0 || units > 0);
   const hours = Math.floor(seconds / 3600);
-  const text = `${pad2(hours)}:${pad2(Math.floor((seconds % 3600) / 60))}:${pad2(seconds % 60)}${fractionText(units, fsp)}`;
+  const minutes = Math.floor((seconds % 3600) / 60);
+  const text = `${pad2(hours)}:${pad2(minutes)}:${pad2(seconds % 60)}${fractionText(units, fsp)}`;
   return ok(negative ? `-${text}` : text);
 }
 
@@ -658,6 +777,11 @@ function canonicalNumberLiteral(text: string): string | undefined {
   return Number.isFinite(value) ? JSON.stringify(value) : undefined;
 }
 
+/** What JSON.stringify leaves out of objects (and writes as null in arrays). */
+function isSkipped(value: unknown): boolean {
+  return value === undefined || typeof value === 'function' || typeof value === 'symbol';
+}
+
 /** Deeper than this is refused (MySQL allows 100) rather than overflowing the stack. */
 const MAX_JSON_DEPTH = 1000;
 
@@ -682,7 +806,7 @@ function serializeJson(value: unknown, sortKeys: boolean, depth: number): string
       if (Array.isArray(value)) {
         const items: string[] = [];
         for (const item of value) {
-          const text = item === undefined || typeof item === 'function' || typeof item === 'symbol' ? 'null' : serializeJson(item, sortKeys, depth + 1);
+          const text = isSkipped(item) ? 'null' : serializeJson(item, sortKeys, depth + 1);
           if (text === undefined) return undefined;
           items.push(text);
         }
@@ -693,7 +817,7 @@ function serializeJson(value: unknown, sortKeys: boolean, depth: number): string
       const members: string[] = [];
       for (const key of keys) {
         const item = (value as Record<string, unknown>)[key];
-        if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
+        if (isSkipped(item)) continue;
         const text = serializeJson(item, sortKeys, depth + 1);
         if (text === undefined) return undefined;
         members.push(`${JSON.stringify(key)}:${text}`);
@@ -855,10 +979,16 @@ function coerceEnum(raw: unknown, type: ColumnType): Coerced {
 function coerceSet(raw: unknown, type: ColumnType): Coerced {
   const members = membersOf(type);
   const chosen: boolean[] = new Array<boolean>(members.values.length).fill(false);
-  if (typeof raw === 'number' || typeof raw === 'bigint' || (typeof raw === 'string' && DIGITS.test(raw) && memberIndex(members, raw) === undefined)) {
+  const isMask =
+    typeof raw === 'number' ||
+    typeof raw === 'bigint' ||
+    (typeof raw === 'string' && DIGITS.test(raw) && memberIndex(members, raw) === undefined);
+  if (isMask) {
     if (typeof raw === 'number' && !Number.isInteger(raw)) return notA(raw, `a member list of ${type.sql}`);
     let mask = BigInt(raw);
-    if (mask < 0n || mask >= 1n << BigInt(members.values.length)) return fail(`${show(raw)} is out of range for ${type.sql} (bitmask)`);
+    if (mask < 0n || mask >= 1n << BigInt(members.values.length)) {
+      return fail(`${show(raw)} is out of range for ${type.sql} (bitmask)`);
+    }
     for (let index = 0; mask > 0n; index++, mask >>= 1n) chosen[index] = (mask & 1n) === 1n;
   } else {
     let items: readonly unknown[];

@@ -8,11 +8,12 @@
  * - `…_ci`: case-insensitive; accent-insensitive unless the name says `_as_`.
  * - `…_cs`: case-sensitive; accent-insensitive only when the name says `_ai_` (MariaDB uca1400).
  * - PAD SPACE (trailing spaces ignored) unless NO PAD: MySQL 8 `_0900_` and MariaDB `_nopad_`.
- * Accent folding is Unicode decomposition (NFKD) minus combining marks, case folding is
- * upper-then-lower case (so 'σ' = 'ς'). Real collations use UCA weight tables and differ in corners: 'ß'
- * equals 'ss' here and in unicode/0900 collations, but equals 's' in `_general_ci` (special-cased);
- * language collations (`_swedish_ci`: 'ä' ≠ 'a'), ignorable characters, and contractions are not
- * modelled.
+ * Accent folding is Unicode decomposition (NFKD; NFD for `_general_`) minus combining marks;
+ * case folding is upper-then-lower case (so 'σ' = 'ς'). Real collations use UCA weight tables
+ * and differ in corners: 'ß' equals 'ss' here and in unicode/0900 collations but 's' in
+ * `_general_ci` (special-cased); 'ı' equals 'i' here, as in general_ci but not unicode_ci;
+ * language collations (`_swedish_ci`: 'ä' ≠ 'a'), ignorable characters and contractions are not
+ * modelled. Unknown collation names are treated as exact.
  */
 interface CollationRules {
   readonly padSpace: boolean;

@@ -91,7 +91,7 @@ export function isBooleanType(type: ColumnType): boolean {
  * does the same) except tinyint(1), the boolean convention.
  */
 export function parseColumnType(text: string): ColumnType | undefined {
-  let source = text.trim().toLowerCase().replace(/\s+/g, ' ');
+  let source = normalizeOutsideQuotes(text.trim());
   source = source.replace(/ zerofill\b/, '');
   source = ALIASES[source] ?? source.replace(/^(double precision|integer|dec|numeric|fixed|real)\b/, (word) => ALIASES[word]!);
 
@@ -200,6 +200,16 @@ export function parseColumnType(text: string): ColumnType | undefined {
     default:
       return undefined;
   }
+}
+
+/**
+ * Lower-cases and collapses whitespace, except inside '…' (enum and set members keep their case
+ * and spacing: MySQL stores and returns them as declared).
+ */
+function normalizeOutsideQuotes(text: string): string {
+  const parts = text.split("'");
+  // Even indexes are outside quotes; `''` inside a member splits into an empty odd/even pair.
+  return parts.map((part, index) => (index % 2 === 0 ? part.toLowerCase().replace(/\s+/g, ' ') : part)).join("'");
 }
 
 /** Parses `'a','b''c'` (as written in enum(…) and in information_schema) into its strings. */

@@ -15,7 +15,7 @@ export interface TestDatabase {
   user: string;
   password: string;
   /** Server version string, e.g. `10.11.19-MariaDB`. */
-  version: string;
+  readonly version: string;
   /** Runs SQL in the test database; rows as objects. */
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
 }
@@ -31,7 +31,7 @@ export function useTestDatabase(): TestDatabase {
     port: Number(server.port || 3306),
     user: decodeURIComponent(server.username || 'root'),
     password: decodeURIComponent(server.password),
-    version: '',
+    version: inject('databaseVersion'),
     async query<T>(sql: string, params: unknown[] = []) {
       const [rows] = await connection!.query(sql, params);
       return rows as T[];
@@ -57,8 +57,6 @@ export function useTestDatabase(): TestDatabase {
       timezone: 'Z',
     });
     await connection.query("SET time_zone = '+00:00'");
-    const [rows] = await connection.query('SELECT VERSION() AS version');
-    database.version = (rows as { version: string }[])[0]!.version;
   });
 
   afterAll(async () => {

@@ -2,6 +2,7 @@
  * Provides the integration tests' database server: PSSYNC_TEST_DATABASE_URL when set; otherwise
  * MySQL 8 in Docker via testcontainers; otherwise a failure that says how to provide one.
  */
+import mysql from 'mysql2/promise';
 import type { TestProject } from 'vitest/node';
 
 const HOW_TO = `Integration tests need a MySQL-compatible server. Either
@@ -13,6 +14,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     databaseUrl: string;
     databaseServer: string;
+    /** VERSION() of the server, so test names can say which dialect they ran on. */
+    databaseVersion: string;
   }
 }
 
@@ -21,6 +24,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   if (fromEnv) {
     project.provide('databaseUrl', fromEnv);
     project.provide('databaseServer', 'PSSYNC_TEST_DATABASE_URL');
+    project.provide('databaseVersion', await serverVersion(fromEnv));
     return async () => undefined;
   }
   let container;
@@ -30,9 +34,23 @@ export default async function setup(project: TestProject): Promise<() => Promise
   } catch (error) {
     throw new Error(`${HOW_TO}\n(Docker was not usable: ${(error as Error).message})`);
   }
-  project.provide('databaseUrl', `mysql://root:pssync@${container.getHost()}:${container.getPort()}/`);
+  const url = `mysql://root:pssync@${container.getHost()}:${container.getPort()}/`;
+  project.provide('databaseUrl', url);
   project.provide('databaseServer', 'testcontainers mysql:8.0');
+  project.provide('databaseVersion', await serverVersion(url));
   return async () => {
     await container.stop();
   };
+}
+
+async function serverVersion(url: string): Promise<string> {
+  let connection;
+  try {
+    connection = await mysql.createConnection(url);
+  } catch (error) {
+    throw new Error(`${HOW_TO}\n(Could not connect to ${new URL(url).host}: ${(error as Error).message})`);
+  }
+  const [rows] = await connection.query('SELECT VERSION() AS version');
+  await connection.end();
+  return (rows as { version: string }[])[0]!.version;
 }
