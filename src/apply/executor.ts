@@ -17,7 +17,11 @@ import { writeRejectsFile } from './rejects-file.js';
 import type { RunReport, SyncRunReport } from './run-report.js';
 import { stagingPrefixFor } from './staging-names.js';
 import { stagingWriter } from './staging-writer.js';
-import { StatementRunner } from './writer.js';
+import { StatementRunner, type WriteContext } from './writer.js';
+import { directWriter } from './direct-writer.js';
+
+/** "Duplicate column name": another writer added the column between plan and apply. */
+const ER_DUP_FIELDNAME = 1060;
 
 export interface ApplyOptions {
   /** Deletes beyond `safety` thresholds are refused without it (command line only). */
@@ -85,16 +89,10 @@ async function applySync(
   }
   const { db, dialect } = session;
   const runner = new StatementRunner(db);
+  const context: WriteContext = { db, dialect, plan: sync, runId: options.runId, maxAllowedPacket: await maxAllowedPacket(db), run: runner, onProgress };
+  let strategy: 'staging' | 'direct' = sync.strategy === 'direct' ? 'direct' : 'staging';
+  let writer = strategy === 'direct' ? directWriter(context) : stagingWriter(context);
   let release: (() => Promise<void>) | undefined;
-  const writer = stagingWriter({
-    db,
-    dialect,
-    plan: sync,
-    runId: options.runId,
-    maxAllowedPacket: await maxAllowedPacket(db),
-    run: runner,
-    onProgress,
-  });
   try {
     release = await acquireTableLock(db, session.database, sync.table, options.lockTimeoutSeconds ?? 0);
     // Holding the table's lock, any staging table of this table belongs to a dead run.
@@ -102,16 +100,24 @@ async function applySync(
       await db.execute(`DROP TABLE IF EXISTS ${quoteId(leftover)}`);
     }
     onProgress({ sync: sync.name, step: 'stage', done: 0 });
-    await writer.prepare();
+    try {
+      await writer.prepare();
+    } catch (error) {
+      if (!dialect.isDdlRefused(error)) throw error;
+      // The staging table is DDL too. Without DDL in the plan, auto falls back to DML only.
+      if (sync.strategy !== 'auto' || sync.schema.ddl.length > 0) throw ddlRefused(sync.schema.ddl, sync.strategy);
+      strategy = 'direct';
+      writer = directWriter(context);
+    }
     for (const statement of sync.schema.ddl) {
       onProgress({ sync: sync.name, step: 'ddl', message: statement.split('\n')[0] });
-      await runDdl(runner, dialect, statement);
+      await runDdl(runner, dialect, statement, sync.schema.ddl);
     }
     await writer.write();
     const counts = sync.rows.counts;
-    return finish({ status: 'applied', rows: { insert: counts.insert, update: counts.update, delete: counts.delete }, ...rejectsFile }, runner);
+    return finish({ status: 'applied', strategy, rows: { insert: counts.insert, update: counts.update, delete: counts.delete }, ...rejectsFile }, runner);
   } catch (error) {
-    return finish({ status: 'failed', error: failure(error), ...rejectsFile }, runner);
+    return finish({ status: 'failed', strategy, error: failure(error), ...rejectsFile }, runner);
   } finally {
     onProgress({ sync: sync.name, step: 'cleanup' });
     await writer.cleanup().catch(() => undefined);
@@ -119,15 +125,24 @@ async function applySync(
   }
 }
 
-async function runDdl(runner: StatementRunner, dialect: Dialect, statement: string): Promise<void> {
+/** PlanetScale safe migrations (or a user without DDL privileges): say what to do, with the DDL. */
+function ddlRefused(ddl: readonly string[], strategy: string): PssyncError {
+  if (ddl.length === 0) {
+    return new PssyncError('PSSYNC_E_DDL_REFUSED', `the destination refuses DDL, and strategy "${strategy}" needs a staging table; use strategy: direct (or auto), which writes with DML only`);
+  }
+  return new PssyncError(
+    'PSSYNC_E_DDL_REFUSED',
+    `the destination refuses direct DDL (PlanetScale safe migrations, or a user without CREATE/ALTER privileges); nothing was written. Apply this DDL through a deploy request, then run apply again:\n\n${ddl.map((statement) => `${statement};`).join('\n\n')}\n`,
+  );
+}
+
+async function runDdl(runner: StatementRunner, dialect: Dialect, statement: string, ddl: readonly string[]): Promise<void> {
   try {
     await runner.execute(statement);
   } catch (error) {
     // Another writer added the column first: the schema is already what we wanted.
-    if ((error as { errno?: number }).errno === 1060) return;
-    if (dialect.isDdlRefused(error)) {
-      throw new PssyncError('PSSYNC_E_DDL_REFUSED', `the destination refuses direct DDL; apply this DDL through a deploy request, then run apply again:\n${statement}`);
-    }
+    if ((error as { errno?: number }).errno === ER_DUP_FIELDNAME) return;
+    if (dialect.isDdlRefused(error)) throw ddlRefused(ddl, 'direct');
     throw error;
   }
 }

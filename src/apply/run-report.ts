@@ -4,6 +4,8 @@ export interface SyncRunReport {
   readonly table: string;
   readonly status: 'applied' | 'unchanged' | 'failed' | 'refused';
   readonly ddl: readonly string[];
+  /** The writer that ran (auto resolves to one of them). */
+  readonly strategy?: 'staging' | 'direct';
   readonly rows: { readonly insert: number; readonly update: number; readonly delete: number };
   readonly statements: number;
   /** Longest single write statement (each is its own transaction). */

@@ -2,7 +2,8 @@
  * SQL of the staging writer (pure). Portable across MySQL 8.0, MariaDB 10.11 and Vitess:
  * `VALUES(col)` rather than the MySQL-only `AS new` row alias.
  */
-import { escapeValue, quoteId } from '../db/connection.js';
+import { quoteId } from '../db/connection.js';
+import { columnList, onDuplicateKeyUpdate, valueList, type Literal } from './sql-text.js';
 import type { Row } from '../model/row.js';
 import type { TargetColumn } from '../plan/target.js';
 
@@ -34,41 +35,21 @@ export function stagingInsertPrefix(name: string, columns: readonly TargetColumn
   return `INSERT INTO ${quoteId(name)} (\`_pk\`, \`_diff_op\`, ${columns.map((column) => quoteId(column.name)).join(', ')}) VALUES `;
 }
 
-export type Literal = (value: string) => string;
-
-/**
- * How each column's canonical value is written as SQL. BIT takes a quoted string as raw bytes, so
- * its canonical value (decimal digits only) goes unquoted; everything else is an escaped string.
- */
-export function literalsFor(columns: readonly TargetColumn[]): Literal[] {
-  return columns.map((column) => (column.type.family === 'bit' ? (value: string) => value : escapeValue));
-}
+export { literalsFor, type Literal } from './sql-text.js';
 
 /** One `(…)` tuple of a staging insert. */
 export function stagingTuple(pk: number, op: DiffOp, row: Row, literals: readonly Literal[]): string {
-  let tuple = `(${pk},'${op}'`;
-  for (let index = 0; index < row.length; index += 1) {
-    const value = row[index];
-    tuple += value === null || value === undefined ? ',NULL' : `,${literals[index]!(value)}`;
-  }
-  return `${tuple})`;
+  return `(${pk},'${op}',${valueList(row, literals)})`;
 }
-
-const columnList = (columns: readonly TargetColumn[], prefix = '') =>
-  columns.map((column) => `${prefix}${quoteId(column.name)}`).join(', ');
 
 const rangeFilter = 's.`_pk` BETWEEN ? AND ?';
 
-/** Added (and, for upsert/mirror, changed) rows: INSERT … SELECT, optionally ON DUPLICATE KEY UPDATE. */
-export function mergeInsertSql(table: string, staging: string, columns: readonly TargetColumn[], upsert: boolean): string {
-  const insert = `INSERT INTO ${quoteId(table)} (${columnList(columns)}) SELECT ${columnList(columns, 's.')} FROM ${quoteId(staging)} s WHERE ${rangeFilter}`;
-  if (!upsert) return insert;
-  const values = columns.filter((column) => !column.isKey);
-  // With key columns only there is nothing to update; assigning a key to itself keeps the statement valid.
-  const assignments = (values.length ? values : columns.slice(0, 1)).map(
-    (column) => `${quoteId(column.name)} = ${column.isKey ? quoteId(column.name) : `VALUES(${quoteId(column.name)})`}`,
-  );
-  return `${insert} ON DUPLICATE KEY UPDATE ${assignments.join(', ')}`;
+/**
+ * Added (and, for upsert/mirror, changed) rows: INSERT … SELECT … ON DUPLICATE KEY UPDATE.
+ * `overwrite` false (insert/add modes) leaves a row that appeared since the plan untouched.
+ */
+export function mergeInsertSql(table: string, staging: string, columns: readonly TargetColumn[], overwrite: boolean): string {
+  return `INSERT INTO ${quoteId(table)} (${columnList(columns)}) SELECT ${columnList(columns, 's.')} FROM ${quoteId(staging)} s WHERE ${rangeFilter}${onDuplicateKeyUpdate(table, columns, overwrite)}`;
 }
 
 function keyJoin(columns: readonly TargetColumn[]): string {

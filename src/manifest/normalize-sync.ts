@@ -16,9 +16,9 @@ import type {
   TransformName,
 } from './types.js';
 import { childPointer } from './yaml-tree.js';
+import { AUDIENCE_COLUMN } from './types.js';
 
 /** The column an audience sync stores its audience name in; reserved in those syncs. */
-export const AUDIENCE_COLUMN = 'audience';
 const TRANSFORMS: ReadonlySet<string> = new Set<TransformName>(['trim', 'lowercase', 'uppercase', 'sha256']);
 
 // Shapes of a schema-valid sync (see schemas/manifest.schema.json).

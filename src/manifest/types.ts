@@ -123,14 +123,22 @@ interface SyncBase {
 export interface TableSyncConfig extends SyncBase {
   readonly kind: 'table';
   readonly mode: TableMode;
-  /** Destination column names. */
+  /**
+   * Destination column names. Scope columns are always part of the key: when the manifest's
+   * `primary_key` names none of them, they are put in front (a manifest naming some but not all
+   * of them is an error).
+   */
   readonly primaryKey: readonly string[];
 }
+
+/** The column holding the audience name in an audience table (part of its primary key). */
+export const AUDIENCE_COLUMN = 'audience';
 
 export interface AudienceSyncConfig extends SyncBase {
   readonly kind: 'audience';
   readonly audience: string;
   readonly mode: AudienceMode;
+  /** Destination column names, without `audience`; scope columns put in front as for primaryKey. */
   readonly memberKey: readonly string[];
 }
 

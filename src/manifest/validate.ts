@@ -72,7 +72,11 @@ export function validateManifest(
   return diagnostics;
 }
 
-/** Drops wrapper errors and replaces each failed anyOf with its most specific explanation. */
+/**
+ * Drops wrapper errors and replaces each failed anyOf with its most specific explanation.
+ * Branch errors are found by schemaPath prefix, so anyOf branches in the schema stay inline:
+ * behind a $ref, ajv reports paths relative to the referenced schema.
+ */
 function collapse(errors: readonly ErrorObject[]): Problem[] {
   const consumed = new Set<ErrorObject>();
   const replacements = new Map<ErrorObject, Problem[]>();

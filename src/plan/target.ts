@@ -4,12 +4,9 @@
  * the declared type, else TEXT (VARCHAR(255) for key columns).
  */
 import type { Dialect } from '../dialect/dialect.js';
-import type { FieldMapping, SyncConfig, TransformName } from '../manifest/types.js';
+import { AUDIENCE_COLUMN, type FieldMapping, type SyncConfig, type TransformName } from '../manifest/types.js';
 import { type ColumnType, defaultColumnType } from '../model/column-type.js';
 import { findColumn, type LiveColumn, type TableSpec } from '../model/table.js';
-
-/** The column holding the audience name in an audience table. */
-export const AUDIENCE_COLUMN = 'audience';
 
 export type ColumnOrigin =
   | { readonly kind: 'field'; readonly from: string; readonly transforms: readonly TransformName[] }

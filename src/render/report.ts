@@ -9,7 +9,7 @@ export function renderReport(report: RunReport, style: Style = PLAIN): string {
     const rejects = sync.rejectsFile ? `; rejected rows written to ${sync.rejectsFile}` : '';
     switch (sync.status) {
       case 'applied':
-        return style.green(`✔ ${sync.name}: applied ${rows}, ${sync.ddl.length} DDL (${timing})${rejects}`);
+        return style.green(`✔ ${sync.name}: applied ${rows}, ${sync.ddl.length} DDL with the ${sync.strategy} writer (${timing})${rejects}`);
       case 'unchanged':
         return style.green(`✔ ${sync.name}: no changes${rejects}`);
       case 'refused':

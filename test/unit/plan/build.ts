@@ -1,0 +1,149 @@
+/** Builders for plan/apply unit tests: syncs, field mappings and hand-made target columns. */
+import { createRowMapper } from '../../../src/mapping/map-row.js';
+import type {
+  AudienceMode,
+  AudienceSyncConfig,
+  FieldMapping,
+  Position,
+  ScopeColumn,
+  TableMode,
+  TableSyncConfig,
+  TransformName,
+} from '../../../src/manifest/types.js';
+import { parseColumnType, type ColumnType } from '../../../src/model/column-type.js';
+import type { DesiredRow } from '../../../src/model/row.js';
+import type { LiveColumn, TableSpec } from '../../../src/model/table.js';
+import { makeKeyOf } from '../../../src/plan/row-diff.js';
+import type { ColumnOrigin, TargetColumn } from '../../../src/plan/target.js';
+
+export const POSITION: Position = { file: '/work/pssync.yaml', line: 7, column: 3, path: 'syncs.test' };
+
+export function type(sql: string): ColumnType {
+  const parsed = parseColumnType(sql);
+  if (parsed === undefined) throw new Error(`bad test type ${sql}`);
+  return parsed;
+}
+
+export function field(from: string, to = from, sql?: string, transforms: readonly TransformName[] = []): FieldMapping {
+  return { from, to, ...(sql ? { type: type(sql) } : {}), transforms, position: POSITION };
+}
+
+interface SyncOptions {
+  readonly table?: string;
+  readonly fields?: readonly FieldMapping[];
+  readonly scope?: readonly ScopeColumn[];
+}
+
+export function tableSync(mode: TableMode, primaryKey: readonly string[], options: SyncOptions = {}): TableSyncConfig {
+  return {
+    kind: 'table',
+    name: 'test_sync',
+    source: 'src',
+    destination: 'warehouse',
+    table: options.table ?? 'customer_ltv',
+    ...(options.fields ? { fields: options.fields } : {}),
+    scope: options.scope ?? [],
+    safety: {},
+    maxRejectedRows: 0,
+    strategy: 'auto',
+    position: POSITION,
+    mode,
+    primaryKey,
+  };
+}
+
+export function audienceSync(
+  mode: AudienceMode,
+  audience: string,
+  memberKey: readonly string[],
+  options: SyncOptions = {},
+): AudienceSyncConfig {
+  return {
+    kind: 'audience',
+    name: 'test_audience',
+    source: 'src',
+    destination: 'warehouse',
+    table: options.table ?? 'audience_members',
+    ...(options.fields ? { fields: options.fields } : {}),
+    scope: options.scope ?? [],
+    safety: {},
+    maxRejectedRows: 0,
+    strategy: 'auto',
+    position: POSITION,
+    mode,
+    audience,
+    memberKey,
+  };
+}
+
+interface ColumnOptions {
+  readonly key?: boolean;
+  readonly collation?: string;
+  /** Source field name (default: the column name). */
+  readonly from?: string;
+  readonly transforms?: readonly TransformName[];
+  /** Makes the column a constant with this value. */
+  readonly constant?: string;
+  readonly live?: boolean;
+}
+
+/** A TargetColumn built by hand, as resolveTargetColumns would for a live column of that type. */
+export function column(name: string, sql: string, options: ColumnOptions = {}): TargetColumn {
+  const columnType = type(sql);
+  const origin: ColumnOrigin =
+    options.constant !== undefined
+      ? { kind: 'constant', value: options.constant }
+      : { kind: 'field', from: options.from ?? name, transforms: options.transforms ?? [] };
+  const live: LiveColumn | undefined =
+    options.live === false
+      ? undefined
+      : { name, columnType: sql, type: columnType, nullable: !options.key, ...(options.collation ? { collation: options.collation } : {}) };
+  return {
+    name,
+    type: columnType,
+    ...(live ? { live } : {}),
+    isKey: options.key ?? false,
+    ...(options.collation ? { collation: options.collation } : {}),
+    origin,
+  };
+}
+
+/** Desired rows as the planner gets them: source records mapped (and coerced) by createRowMapper, keyed by makeKeyOf. */
+export function desiredRows(
+  columns: readonly TargetColumn[],
+  records: ReadonlyArray<Readonly<Record<string, unknown>>>,
+): Map<string, DesiredRow> {
+  const mapRow = createRowMapper(columns);
+  const keyOf = makeKeyOf(columns);
+  const rows = new Map<string, DesiredRow>();
+  records.forEach((record, index) => {
+    const mapped = mapRow(record);
+    if (!mapped.ok) throw new Error(`test record ${index} does not map: ${JSON.stringify(mapped.problems)}`);
+    const key = keyOf(mapped.values);
+    if (rows.has(key)) throw new Error(`test record ${index} duplicates key ${key}`);
+    rows.set(key, { values: mapped.values, line: index + 2 });
+  });
+  return rows;
+}
+
+/** A live table, as parseTableSpec would return it. */
+export function liveTable(
+  name: string,
+  columns: ReadonlyArray<readonly [name: string, sql: string, collation?: string]>,
+  primaryKey: readonly string[],
+): TableSpec {
+  return {
+    name,
+    columns: columns.map(([columnName, sql, collation]) => {
+      const parsed = parseColumnType(sql);
+      return {
+        name: columnName,
+        columnType: sql,
+        ...(parsed ? { type: parsed } : {}),
+        nullable: !primaryKey.includes(columnName),
+        ...(collation ? { collation } : {}),
+      };
+    }),
+    primaryKey,
+  };
+}
