@@ -19,6 +19,8 @@ import { planSchema } from './plan/schema-diff.js';
 import { fieldMappingsOf, resolveTargetColumns } from './plan/target.js';
 import { readSource } from './source/open-source.js';
 import { peek } from './source/peek.js';
+import { fileFingerprint } from './source/fingerprint.js';
+import { desiredRowsFingerprint, destinationIdentity, RowsHasher, schemaFingerprint } from './plan/fingerprint.js';
 import { SourceError } from './source/source.js';
 import { sourceDiagnostics, rejectionDiagnostics, missingFieldDiagnostics } from './plan/source-diagnostics.js';
 import { sequentialRunner, type ProgressListener, type SyncRunner } from './progress.js';
@@ -76,6 +78,9 @@ export async function makePlan(config: Config, destinations: Destinations, optio
     manifestDigest: config.digest,
     createdAt: now().toISOString(),
     partial: selected.length !== config.syncs.length,
+    destinations: Object.fromEntries(
+      [...new Set(selected.map((sync) => sync.destination))].map((name) => [name, destinationIdentity(config.destinations.get(name)!)]),
+    ),
     syncs,
     diagnostics: await tableLimits(syncs, destinations),
   };
@@ -90,6 +95,8 @@ async function planSync(config: Config, sync: SyncConfig, destinations: Destinat
   const leftovers = await listStagingTables(db, stagingPrefixFor(sync.table));
 
   onProgress({ sync: sync.name, step: 'read' });
+  const sourceFile = fileFingerprint(source);
+  const fingerprints = { source: '', schema: schemaFingerprint(live), rows: '' };
   const base = { name: sync.name, kind: sync.kind, destination: sync.destination, table: sync.table, mode: sync.mode, strategy: sync.strategy, safety: sync.safety, ...(sync.kind === 'audience' ? { audience: sync.audience } : {}) };
   const warnings: Diagnostic[] = leftovers.length
     ? [{ code: 'PSSYNC_W_STAGING_LEFTOVER', severity: 'warning', sync: sync.name, message: `staging table(s) ${leftovers.join(', ')} left by an earlier run that did not finish; the next apply of this sync drops them` }]
@@ -102,30 +109,43 @@ async function planSync(config: Config, sync: SyncConfig, destinations: Destinat
     const missing = missingFieldDiagnostics(sync, source, fields, records.first);
     const early = [...warnings, ...schema.diagnostics, ...missing];
     if (early.some((diagnostic) => diagnostic.severity === 'error')) {
-      return { ...base, columns, schema, sourceRows: 0, rejections: [], diagnostics: early };
+      return { ...base, fingerprints, columns, schema, sourceRows: 0, rejections: [], diagnostics: early };
     }
 
     const desired = await collectDesiredRows(records.all, columns, sync.maxRejectedRows);
     const rejected = rejectionDiagnostics(sync, source, desired.rejections);
     if (rejected.some((diagnostic) => diagnostic.severity === 'error')) {
-      return { ...base, columns, schema, sourceRows: desired.sourceRows, rejections: desired.rejections, diagnostics: [...early, ...rejected] };
+      return { ...base, fingerprints, columns, schema, sourceRows: desired.sourceRows, rejections: desired.rejections, diagnostics: [...early, ...rejected] };
     }
 
     onProgress({ sync: sync.name, step: 'diff', done: 0 });
     const differ = new RowDiffer(desired.rows, columns, sync.mode);
+    const actualHash = new RowsHasher();
     if (live) {
       let done = 0;
       for await (const page of readActualRows(db, { table: live.name, columns })) {
+        actualHash.add(page);
         for (const row of page) differ.observe(row);
         done += page.length;
         onProgress({ sync: sync.name, step: 'diff', done });
       }
     }
-    return { ...base, columns, schema, rows: differ.finish(), sourceRows: desired.sourceRows, rejections: desired.rejections, diagnostics: [...early, ...rejected] };
+    const sourceFingerprint = (await sourceFile) ?? desiredRowsFingerprint(desired.rows);
+    return {
+      ...base,
+      fingerprints: { ...fingerprints, source: sourceFingerprint, rows: actualHash.digest() },
+      columns,
+      schema,
+      rows: differ.finish(),
+      sourceRows: desired.sourceRows,
+      rejections: desired.rejections,
+      diagnostics: [...early, ...rejected],
+    };
   } catch (error) {
     if (!(error instanceof SourceError)) throw error;
     const schema = { ddl: [], createsTable: false, addedColumns: [], diagnostics: [] };
-    return { ...base, columns: [], schema, sourceRows: 0, rejections: [], diagnostics: [...warnings, ...sourceDiagnostics(sync, error)] };
+    await sourceFile.catch(() => undefined);
+    return { ...base, fingerprints, columns: [], schema, sourceRows: 0, rejections: [], diagnostics: [...warnings, ...sourceDiagnostics(sync, error)] };
   }
 }
 

@@ -14,8 +14,13 @@ export function printDiagnostics(io: CliIo, diagnostics: readonly Diagnostic[]):
 }
 
 export async function loadConfig(io: CliIo, file: string): Promise<Config | undefined> {
+  return (await loadConfigWithDiagnostics(io, file)).config;
+}
+
+/** Like loadConfig, also returning the diagnostics (for machine formats). */
+export async function loadConfigWithDiagnostics(io: CliIo, file: string): Promise<{ config?: Config; diagnostics: readonly Diagnostic[] }> {
   const result = await loadManifest(file, io.env);
   printDiagnostics(io, result.diagnostics);
-  if (hasErrors(result.diagnostics) || !result.config) return undefined;
-  return result.config;
+  if (hasErrors(result.diagnostics) || !result.config) return { diagnostics: result.diagnostics };
+  return { config: result.config, diagnostics: result.diagnostics };
 }

@@ -1,22 +1,36 @@
 /** The CLI: yargs parses, a command handler calls the library, renders, and returns the exit code. */
-import yargs from 'yargs';
-import { formatError } from './errors.js';
-import { applyCommand } from './commands/apply.js';
-import { planCommand, type PlanFormat } from './commands/plan.js';
-import { validateCommand } from './commands/validate.js';
-import { processIo, type CliIo } from './io.js';
+import yargs, { type Argv } from 'yargs';
 import { VERSION } from '../version.js';
+import { applyCommand } from './commands/apply.js';
+import { introspectCommand } from './commands/introspect.js';
+import { planCommand } from './commands/plan.js';
+import { showCommand } from './commands/show.js';
+import { validateCommand } from './commands/validate.js';
+import { errorJson, formatError } from './errors.js';
+import { processIo, type CliIo } from './io.js';
+import type { PlanFormat } from './render-plan.js';
 
-const fileOption = { alias: 'f', type: 'string', description: 'Manifest file (default: $PSSYNC_MANIFEST or ./pssync.yaml)' } as const;
-const syncOption = { type: 'string', array: true, description: 'Only this sync (repeatable)' } as const;
+const FORMATS = ['text', 'markdown', 'json'] as const;
+
+const withFile = <T>(command: Argv<T>) =>
+  command.option('file', { alias: 'f', type: 'string', description: 'Manifest file (default: $PSSYNC_MANIFEST or ./pssync.yaml)' });
+const withSync = <T>(command: Argv<T>) => command.option('sync', { type: 'string', array: true, description: 'Only this sync (repeatable)' });
+const withFormat = <T>(command: Argv<T>) =>
+  command
+    .option('format', { choices: FORMATS, default: 'text' as PlanFormat, description: 'Output format on stdout' })
+    .option('samples', { type: 'number', description: 'Sample rows per operation in Markdown (default 0: PR comments can leak personal data)' });
+
+const optional = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } =>
+  (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   let exitCode = 0;
-  const run = (handler: () => Promise<number>) => async () => {
+  const run = async (handler: () => Promise<number>, machineFormat = false) => {
     try {
       exitCode = await handler();
     } catch (error) {
       io.err(`${io.stderrStyle.red(formatError(error))}\n`);
+      if (machineFormat) io.out(`${JSON.stringify(errorJson(error), null, 2)}\n`);
       exitCode = 1;
     }
   };
@@ -24,61 +38,85 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .scriptName('pssync')
     .version(VERSION)
     .strict()
-    .demandCommand(1, 'Name a command: validate, plan or apply.')
+    .demandCommand(1, 'Name a command: validate, plan, apply, show or introspect.')
     .recommendCommands()
     .command(
       'validate',
       'Check the manifest offline (schema, references, types, transforms)',
-      (command) => command.option('file', fileOption),
-      (args) => run(() => validateCommand({ ...(args.file ? { file: args.file } : {}) }, io))(),
+      (command) => withFile(command),
+      (args) => run(() => validateCommand({ ...optional('file', args.file) }, io)),
     )
     .command(
       'plan',
       'Show the DDL and row operations apply would run (read-only)',
       (command) =>
-        command
-          .option('file', fileOption)
-          .option('sync', syncOption)
-          .option('format', { choices: ['text', 'markdown', 'json'] as const, default: 'text' as const, description: 'Output format on stdout' })
-          .option('samples', { type: 'number', description: 'Sample rows per operation in Markdown (default 0: PR comments leak data)' })
-          .option('detailed-exitcode', { type: 'boolean', default: false, description: 'Exit 2 when the plan has changes' }),
+        withFormat(withSync(withFile(command)))
+          .option('out', { type: 'string', description: 'Save the plan to this file, for `pssync apply PLANFILE`' })
+          .option('detailed-exitcode', { type: 'boolean', default: false, description: 'Exit 2 when the plan has changes, 0 when none' }),
       (args) =>
-        run(() =>
-          planCommand(
-            {
-              ...(args.file ? { file: args.file } : {}),
-              ...(args.sync ? { sync: args.sync } : {}),
-              format: args.format as PlanFormat,
-              detailedExitcode: args['detailed-exitcode'],
-              ...(args.samples !== undefined ? { samples: args.samples } : {}),
-            },
-            io,
-          ),
-        )(),
+        run(
+          () =>
+            planCommand(
+              {
+                ...optional('file', args.file),
+                ...optional('sync', args.sync),
+                ...optional('samples', args.samples),
+                ...optional('out', args.out),
+                format: args.format,
+                detailedExitcode: args['detailed-exitcode'],
+              },
+              io,
+            ),
+          args.format === 'json',
+        ),
     )
     .command(
-      'apply',
-      'Plan, then write the changes to the destination',
+      'apply [planfile]',
+      'Plan and write the changes (or apply a plan saved with plan --out)',
       (command) =>
-        command
-          .option('file', fileOption)
-          .option('sync', syncOption)
+        withSync(withFile(command))
+          .positional('planfile', { type: 'string', description: 'A plan file from `pssync plan --out`' })
           .option('auto-approve', { type: 'boolean', default: false, description: 'Apply without asking (required without a TTY)' })
-          .option('allow-deletes', { type: 'boolean', default: false, description: 'Allow deletes beyond the safety thresholds' })
+          .option('allow-deletes', { type: 'boolean', default: false, description: 'Allow deletes beyond the safety thresholds and a mirror of an empty source' })
           .option('lock-timeout', { type: 'number', default: 0, description: 'Seconds to wait for another apply of the same table' }),
       (args) =>
         run(() =>
           applyCommand(
             {
-              ...(args.file ? { file: args.file } : {}),
-              ...(args.sync ? { sync: args.sync } : {}),
+              ...optional('file', args.file),
+              ...optional('planFile', args.planfile),
+              ...optional('sync', args.sync),
               autoApprove: args['auto-approve'],
               allowDeletes: args['allow-deletes'],
               lockTimeout: args['lock-timeout'],
             },
             io,
           ),
-        )(),
+        ),
+    )
+    .command(
+      'show <planfile>',
+      'Render a saved plan file (and warn if it is stale)',
+      (command) => withFormat(command).positional('planfile', { type: 'string', demandOption: true }),
+      (args) =>
+        run(() => showCommand({ planFile: args.planfile, format: args.format, ...optional('samples', args.samples) }, io), args.format === 'json'),
+    )
+    .command(
+      'introspect',
+      'Print a manifest sync for an existing table (onboarding)',
+      (command) =>
+        withFile(command)
+          .option('destination', { type: 'string', demandOption: true, description: 'Destination name in the manifest' })
+          .option('table', { type: 'string', demandOption: true, description: 'Existing table' })
+          .option('source', { type: 'string', description: 'Source name for the sync (default: the table name)' })
+          .option('mode', { choices: ['insert', 'update', 'upsert', 'mirror'] as const, default: 'upsert' as const }),
+      (args) =>
+        run(() =>
+          introspectCommand(
+            { ...optional('file', args.file), ...optional('source', args.source), destination: args.destination, table: args.table, mode: args.mode },
+            io,
+          ),
+        ),
     )
     .fail((message, error) => {
       io.err(`${io.stderrStyle.red(error ? formatError(error) : `PSSYNC_E_USAGE: ${message}`)}\nRun pssync --help for usage.\n`);

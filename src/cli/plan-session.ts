@@ -1,5 +1,4 @@
 /** Shared by plan and apply: load the manifest, open destinations, make the plan with progress. */
-import { relative } from 'node:path';
 import type { DestinationSession } from '../apply/executor.js';
 import type { Config } from '../manifest/types.js';
 import type { Plan } from '../plan/plan.js';
@@ -22,7 +21,7 @@ export async function planSession(io: CliIo, config: Config, syncs: readonly str
   try {
     const runner = listrRunner({ enabled: progress, interactive: io.liveProgress, verb: 'plan' });
     const plan = await makePlan(config, destinations, { ...(syncs ? { syncs } : {}), runner });
-    const json = toPlanJson(plan, VERSION, relative(io.cwd, config.file) || config.file);
+    const json = toPlanJson(plan, { version: VERSION, baseDir: io.cwd });
     return {
       config,
       plan,

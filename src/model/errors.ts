@@ -15,6 +15,9 @@ export type ErrorCode =
   | 'PSSYNC_E_DELETE_GUARD' // deletes beyond safety thresholds without --allow-deletes
   | 'PSSYNC_E_CONFIRM' // apply needs confirmation and there is no TTY
   | 'PSSYNC_E_USAGE'
+  | 'PSSYNC_E_PLAN_FILE' // not a readable plan file of this version
+  | 'PSSYNC_E_PLAN_STALE' // manifest, source or destination changed since the plan was saved
+  | 'PSSYNC_E_PLAN_APPLIED' // the plan file was applied already
   | 'PSSYNC_E_IO';
 
 export class PssyncError extends Error {

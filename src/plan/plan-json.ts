@@ -2,6 +2,7 @@
  * The public JSON form of a plan (schemas/plan.schema.json, `format_version` "1"). The text and
  * Markdown renderers read this value, so a human never sees what a machine can't.
  */
+import { isAbsolute, relative } from 'node:path';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { Row } from '../model/row.js';
 import { deleteGuardViolation } from './checks.js';
@@ -30,6 +31,7 @@ export interface PlanJsonSync {
     readonly update: readonly { readonly key: JsonRow; readonly changes: Record<string, { before: string | null; after: string | null }> }[];
     readonly delete: readonly JsonRow[];
   };
+  readonly fingerprints: { readonly source: string; readonly schema: string; readonly rows: string; readonly operations?: string };
   /** Deletes over the safety thresholds: apply refuses without --allow-deletes. */
   readonly delete_guard?: string;
   readonly warnings: readonly JsonDiagnostic[];
@@ -52,14 +54,25 @@ export interface PlanJson {
   readonly created_at: string;
   readonly manifest: { readonly path: string; readonly digest: string };
   readonly partial: boolean;
+  /** The syncs planned, in order (all of the manifest's unless partial). */
+  readonly selected_syncs: readonly string[];
+  /** Identity hash of each destination (host, port, database, user; never the password). */
+  readonly destinations: Readonly<Record<string, string>>;
   readonly changes: boolean;
   readonly syncs: readonly PlanJsonSync[];
   readonly errors: readonly JsonDiagnostic[];
 }
 
-export function diagnosticJson(diagnostic: Diagnostic): JsonDiagnostic {
-  const { severity: _severity, ...rest } = diagnostic;
-  return rest;
+/** A diagnostic for JSON: no severity (errors and warnings are separate lists), paths relative to `baseDir`. */
+export function diagnosticJson(diagnostic: Diagnostic, baseDir: string): JsonDiagnostic {
+  const { severity: _severity, file, ...rest } = diagnostic;
+  return file === undefined ? rest : { ...rest, file: relativePath(baseDir, file) };
+}
+
+function relativePath(baseDir: string, file: string): string {
+  if (!isAbsolute(file)) return file;
+  const relativeFile = relative(baseDir, file);
+  return relativeFile.startsWith('..') || relativeFile === '' ? file : relativeFile;
 }
 
 function rowJson(columns: readonly TargetColumn[], row: Row, only?: (column: TargetColumn) => boolean): JsonRow {
@@ -70,7 +83,7 @@ function rowJson(columns: readonly TargetColumn[], row: Row, only?: (column: Tar
   return json;
 }
 
-function syncJson(sync: SyncPlan): PlanJsonSync {
+function syncJson(sync: SyncPlan, baseDir: string): PlanJsonSync {
   const counts = sync.rows?.counts;
   const samples = sync.rows?.samples;
   const columns = sync.columns;
@@ -99,21 +112,31 @@ function syncJson(sync: SyncPlan): PlanJsonSync {
       }),
       delete: (samples?.delete ?? []).map((row) => rowJson(columns, row)),
     },
+    fingerprints: sync.fingerprints,
     ...(guard ? { delete_guard: guard } : {}),
-    warnings: sync.diagnostics.filter((diagnostic) => diagnostic.severity === 'warning').map(diagnosticJson),
-    errors: sync.diagnostics.filter((diagnostic) => diagnostic.severity === 'error').map(diagnosticJson),
+    warnings: sync.diagnostics.filter((diagnostic) => diagnostic.severity === 'warning').map((diagnostic) => diagnosticJson(diagnostic, baseDir)),
+    errors: sync.diagnostics.filter((diagnostic) => diagnostic.severity === 'error').map((diagnostic) => diagnosticJson(diagnostic, baseDir)),
   };
 }
 
-export function toPlanJson(plan: Plan, version: string, manifestPath: string): PlanJson {
+export interface PlanJsonContext {
+  readonly version: string;
+  /** File paths in the JSON are relative to this directory (the working directory, or the plan file's). */
+  readonly baseDir: string;
+}
+
+export function toPlanJson(plan: Plan, context: PlanJsonContext): PlanJson {
+  const { baseDir } = context;
   return {
     format_version: PLAN_FORMAT_VERSION,
-    pssync_version: version,
+    pssync_version: context.version,
     created_at: plan.createdAt,
-    manifest: { path: manifestPath, digest: plan.manifestDigest },
+    manifest: { path: relativePath(baseDir, plan.manifest), digest: plan.manifestDigest },
     partial: plan.partial,
+    selected_syncs: plan.syncs.map((sync) => sync.name),
+    destinations: plan.destinations,
     changes: planHasChanges(plan),
-    syncs: plan.syncs.map(syncJson),
-    errors: plan.diagnostics.map(diagnosticJson),
+    syncs: plan.syncs.map((sync) => syncJson(sync, baseDir)),
+    errors: plan.diagnostics.map((diagnostic) => diagnosticJson(diagnostic, baseDir)),
   };
 }

@@ -9,6 +9,7 @@ import type { Mode } from './mode-rules.js';
 import type { RowDiff } from './row-diff.js';
 import type { SchemaPlan } from './schema-diff.js';
 import type { TargetColumn } from './target.js';
+import type { SyncFingerprints } from './fingerprint.js';
 
 export interface SyncPlan {
   readonly name: string;
@@ -27,6 +28,8 @@ export interface SyncPlan {
   /** Bad source rows skipped under `max_rejected_rows` (or that failed the sync). */
   readonly rejections: readonly Rejection[];
   readonly diagnostics: readonly Diagnostic[];
+  /** Source, schema and rows fingerprints (operations are fingerprinted when a plan file is written). */
+  readonly fingerprints: Omit<SyncFingerprints, 'operations'>;
 }
 
 export interface Plan {
@@ -35,6 +38,8 @@ export interface Plan {
   readonly createdAt: string;
   /** Only some syncs were planned (`--sync`). */
   readonly partial: boolean;
+  /** Identity hash (host, port, database, user) of each destination the plan touches. */
+  readonly destinations: Readonly<Record<string, string>>;
   readonly syncs: readonly SyncPlan[];
   /** Problems not tied to one sync (manifest errors). */
   readonly diagnostics: readonly Diagnostic[];

@@ -4,6 +4,7 @@
  * the declared type, else TEXT (VARCHAR(255) for key columns).
  */
 import type { Dialect } from '../dialect/dialect.js';
+export { AUDIENCE_COLUMN } from '../manifest/types.js';
 import { AUDIENCE_COLUMN, type FieldMapping, type SyncConfig, type TransformName } from '../manifest/types.js';
 import { type ColumnType, defaultColumnType } from '../model/column-type.js';
 import { findColumn, type LiveColumn, type TableSpec } from '../model/table.js';

@@ -1,17 +1,25 @@
-/** `pssync apply`: plan, show, confirm (TTY) or require --auto-approve, then execute. */
+/**
+ * `pssync apply`: plan, show, confirm (TTY) or require --auto-approve, then execute.
+ * `pssync apply PLANFILE`: re-plan from the same inputs, refuse if anything changed since the
+ * plan was saved, otherwise apply it (a saved plan was reviewed already: no prompt) — once.
+ */
+import { randomBytes } from 'node:crypto';
 import { applyPlan } from '../../apply/executor.js';
 import { PssyncError } from '../../model/errors.js';
+import { planFileManifest, staleReasons } from '../../plan/plan-file.js';
 import { planHasErrors } from '../../plan/plan.js';
 import { renderReport } from '../../render/report.js';
 import { renderText } from '../../render/text.js';
 import type { CliIo } from '../io.js';
 import { loadConfig } from '../load.js';
 import { manifestPath } from '../manifest-path.js';
-import { planSession } from '../plan-session.js';
+import { readPlanFile, writePlanFile } from '../plan-file-io.js';
+import { planSession, type PlanSession } from '../plan-session.js';
 import { listrRunner } from '../progress.js';
 
 export interface ApplyArgs {
   readonly file?: string;
+  readonly planFile?: string;
   readonly sync?: readonly string[];
   readonly autoApprove: boolean;
   readonly allowDeletes: boolean;
@@ -19,6 +27,7 @@ export interface ApplyArgs {
 }
 
 export async function applyCommand(args: ApplyArgs, io: CliIo): Promise<number> {
+  if (args.planFile) return applySavedPlan(args, args.planFile, io);
   if (!args.autoApprove && !io.interactive) {
     throw new PssyncError('PSSYNC_E_CONFIRM', 'apply needs confirmation, and there is no terminal to ask on; review the plan and pass --auto-approve');
   }
@@ -26,13 +35,8 @@ export async function applyCommand(args: ApplyArgs, io: CliIo): Promise<number> 
   if (!config) return 1;
   const session = await planSession(io, config, args.sync, true);
   try {
-    const { json, plan } = session;
-    io.err(renderText(json, io.stderrStyle));
-    if (planHasErrors(plan)) {
-      io.err(io.stderrStyle.red('Nothing was applied: fix the errors above and run apply again.\n'));
-      return 1;
-    }
-    if (!json.changes && plan.syncs.every((sync) => sync.rejections.length === 0)) return 0;
+    if (!reviewable(session, io)) return 1;
+    if (!hasWork(session)) return 0;
     if (!args.autoApprove) {
       const answer = await io.ask('Apply these changes? Only "yes" is accepted: ');
       if (answer.trim() !== 'yes') {
@@ -40,14 +44,57 @@ export async function applyCommand(args: ApplyArgs, io: CliIo): Promise<number> 
         return 1;
       }
     }
-    const report = await applyPlan(plan, (name) => session.sessionFor(name), {
-      allowDeletes: args.allowDeletes,
-      lockTimeoutSeconds: args.lockTimeout,
-      runner: listrRunner({ enabled: true, interactive: io.liveProgress, verb: 'apply' }),
-    });
-    io.err(renderReport(report, io.stderrStyle));
-    return report.ok ? 0 : 1;
+    return await execute(session, args, io);
   } finally {
     await session.destinations.close();
   }
+}
+
+async function applySavedPlan(args: ApplyArgs, planFile: string, io: CliIo): Promise<number> {
+  if (args.file || args.sync?.length) {
+    throw new PssyncError('PSSYNC_E_USAGE', 'a saved plan is applied as planned: -f and --sync cannot be combined with a plan file');
+  }
+  const saved = await readPlanFile(planFile);
+  if (saved.applied_at) {
+    throw new PssyncError('PSSYNC_E_PLAN_APPLIED', `plan ${saved.plan_id} in ${planFile} was applied at ${saved.applied_at}; a plan is applied once. Run pssync plan again`);
+  }
+  const config = await loadConfig(io, planFileManifest(planFile, saved));
+  if (!config) return 1;
+  const session = await planSession(io, config, saved.partial ? saved.selected_syncs : undefined, true);
+  try {
+    const reasons = staleReasons(saved, session.plan, session.json);
+    if (reasons.length) {
+      throw new PssyncError('PSSYNC_E_PLAN_STALE', `the saved plan is stale; nothing was written:\n  - ${reasons.join('\n  - ')}\nRun pssync plan again and review the new plan.`);
+    }
+    if (!reviewable(session, io)) return 1;
+    const code = hasWork(session) ? await execute(session, args, io) : 0;
+    if (code === 0) await writePlanFile(planFile, { ...saved, applied_at: new Date().toISOString() });
+    return code;
+  } finally {
+    await session.destinations.close();
+  }
+}
+
+/** Prints the plan on stderr; false when it has errors (nothing may be applied). */
+function reviewable(session: PlanSession, io: CliIo): boolean {
+  io.err(renderText(session.json, io.stderrStyle));
+  if (!planHasErrors(session.plan)) return true;
+  io.err(io.stderrStyle.red('Nothing was applied: fix the errors above and run apply again.\n'));
+  return false;
+}
+
+/** Changes to write, or rejected rows whose rejects file apply writes. */
+function hasWork(session: PlanSession): boolean {
+  return session.json.changes || session.plan.syncs.some((sync) => sync.rejections.length > 0);
+}
+
+async function execute(session: PlanSession, args: ApplyArgs, io: CliIo): Promise<number> {
+  const report = await applyPlan(session.plan, session.sessionFor, {
+    allowDeletes: args.allowDeletes,
+    lockTimeoutSeconds: args.lockTimeout,
+    runId: randomBytes(4).toString('hex'),
+    runner: listrRunner({ enabled: true, interactive: io.liveProgress, verb: 'apply' }),
+  });
+  io.err(renderReport(report, io.stderrStyle));
+  return report.ok ? 0 : 1;
 }

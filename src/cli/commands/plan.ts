@@ -1,13 +1,16 @@
-/** `pssync plan`: read-only; prints DDL, row operations and samples. */
+/** `pssync plan`: read-only; prints DDL, row operations and samples; `--out` saves a plan file. */
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import { toPlanFile } from '../../plan/plan-file.js';
 import { planHasErrors } from '../../plan/plan.js';
-import { renderMarkdown } from '../../render/markdown.js';
-import { renderText } from '../../render/text.js';
 import type { CliIo } from '../io.js';
-import { loadConfig } from '../load.js';
+import { loadConfigWithDiagnostics } from '../load.js';
+import { diagnosticJson, PLAN_FORMAT_VERSION } from '../../plan/plan-json.js';
+import { isError, type Diagnostic } from '../../model/diagnostic.js';
 import { manifestPath } from '../manifest-path.js';
+import { writePlanFile } from '../plan-file-io.js';
 import { planSession } from '../plan-session.js';
-
-export type PlanFormat = 'text' | 'markdown' | 'json';
+import { renderPlan, type PlanFormat } from '../render-plan.js';
 
 export interface PlanArgs {
   readonly file?: string;
@@ -15,32 +18,40 @@ export interface PlanArgs {
   readonly format: PlanFormat;
   readonly detailedExitcode: boolean;
   readonly samples?: number;
+  readonly out?: string;
 }
 
 export async function planCommand(args: PlanArgs, io: CliIo): Promise<number> {
-  const config = await loadConfig(io, manifestPath(args.file, io.env, io.cwd));
-  if (!config) return 1;
+  const { config, diagnostics } = await loadConfigWithDiagnostics(io, manifestPath(args.file, io.env, io.cwd));
+  if (!config) {
+    if (args.format === 'json') io.out(`${JSON.stringify(manifestErrorsJson(diagnostics, io.cwd), null, 2)}\n`);
+    return 1;
+  }
   const session = await planSession(io, config, args.sync, true);
   try {
     const { json, plan } = session;
-    switch (args.format) {
-      case 'json':
-        io.out(`${JSON.stringify(json, null, 2)}\n`);
-        break;
-      case 'markdown':
-        io.out(renderMarkdown(json, { samples: args.samples ?? 0 }));
-        break;
-      case 'text':
-        io.out(renderText(json, io.stdoutStyle));
-        break;
-      default: {
-        const never: never = args.format;
-        throw new Error(`unknown format ${String(never)}`);
-      }
+    io.out(renderPlan(json, args.format, io.stdoutStyle, args.samples));
+    if (planHasErrors(plan)) {
+      if (args.out) io.err(io.stderrStyle.red(`The plan has errors; no plan file was written to ${args.out}.\n`));
+      return 1;
     }
-    if (planHasErrors(plan)) return 1;
+    if (args.out) {
+      const path = resolve(io.cwd, args.out);
+      await writePlanFile(path, toPlanFile(plan, json, path, randomUUID()));
+      io.err(`Plan saved to ${args.out}; apply it with: pssync apply ${args.out}\n`);
+    }
     return args.detailedExitcode && json.changes ? 2 : 0;
   } finally {
     await session.destinations.close();
   }
+}
+
+/** `--format json` with a broken manifest: still one JSON document, with the errors and their codes. */
+function manifestErrorsJson(diagnostics: readonly Diagnostic[], baseDir: string) {
+  return {
+    format_version: PLAN_FORMAT_VERSION,
+    changes: false,
+    syncs: [],
+    errors: diagnostics.filter(isError).map((diagnostic) => diagnosticJson(diagnostic, baseDir)),
+  };
 }

@@ -1,0 +1,21 @@
+/** Reading and writing plan files (`plan --out`, `apply PLANFILE`, `show PLANFILE`). */
+import { readFile, writeFile } from 'node:fs/promises';
+import { PssyncError, errorMessage } from '../model/errors.js';
+import { planFileProblem, type PlanFile } from '../plan/plan-file.js';
+
+export async function readPlanFile(path: string): Promise<PlanFile> {
+  let value: unknown;
+  try {
+    value = JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    throw new PssyncError('PSSYNC_E_PLAN_FILE', `cannot read plan file ${path}: ${errorMessage(error)}`);
+  }
+  const problem = planFileProblem(value);
+  if (problem) throw new PssyncError('PSSYNC_E_PLAN_FILE', `${path} is not a pssync plan file: ${problem}`);
+  return value as PlanFile;
+}
+
+export async function writePlanFile(path: string, plan: PlanFile): Promise<void> {
+  // Owner-only: plan files hold sample rows, which may be personal data.
+  await writeFile(path, `${JSON.stringify(plan, null, 2)}\n`, { mode: 0o600 });
+}
