@@ -11,9 +11,13 @@ export interface ChunkLimits {
   readonly targetMs: number;
 }
 
-/** SQL text per statement: a quarter of max_allowed_packet, at most 4 MiB (bigger buys nothing). */
+/**
+ * SQL text per statement: a quarter of max_allowed_packet (room for multi-byte characters and
+ * protocol overhead), at most 4 MiB (bigger buys nothing). A single row may still exceed it: it
+ * is then sent alone.
+ */
 export function statementBytes(maxAllowedPacket: number): number {
-  return Math.max(64 * 1024, Math.min(4 * 1024 * 1024, Math.floor(maxAllowedPacket / 4)));
+  return Math.max(256, Math.min(4 * 1024 * 1024, Math.floor(maxAllowedPacket / 4)));
 }
 
 /** Grows or shrinks the next chunk from the last one's duration, within [minRows, maxRows]. */

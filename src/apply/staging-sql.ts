@@ -6,6 +6,7 @@ import { quoteId } from '../db/connection.js';
 import { columnList, onDuplicateKeyUpdate, valueList, type Literal } from './sql-text.js';
 import type { Row } from '../model/row.js';
 import type { TargetColumn } from '../plan/target.js';
+import { ddlTypeSql } from '../model/column-type.js';
 
 export type DiffOp = 'added' | 'changed' | 'removed';
 
@@ -13,7 +14,7 @@ const COLLATED_FAMILIES = new Set(['char', 'varchar', 'text', 'enum', 'set']);
 
 function stagingColumn(column: TargetColumn): string {
   const collation = column.collation && COLLATED_FAMILIES.has(column.type.family) ? ` COLLATE ${column.collation}` : '';
-  return `${quoteId(column.name)} ${column.type.sql.toUpperCase()}${collation} NULL`;
+  return `${quoteId(column.name)} ${ddlTypeSql(column.type)}${collation} NULL`;
 }
 
 /** The staging table: the run's rows with `_pk` (row number, for chunked merges) and `_diff_op`. */

@@ -232,3 +232,10 @@ function parseQuotedList(text: string): string[] | undefined {
 export function defaultColumnType(isKey: boolean): ColumnType {
   return parseColumnType(isKey ? 'varchar(255)' : 'text')!;
 }
+
+/** The type as written in DDL: keyword upper case, enum/set members exactly as declared. */
+export function ddlTypeSql(type: ColumnType): string {
+  return type.family === 'enum' || type.family === 'set'
+    ? `${type.name.toUpperCase()}${type.sql.slice(type.name.length)}`
+    : type.sql.toUpperCase();
+}

@@ -8,6 +8,7 @@ import type { Dialect } from '../dialect/dialect.js';
 import type { SyncConfig } from '../manifest/types.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { findColumn, type TableSpec } from '../model/table.js';
+import { ddlTypeSql } from '../model/column-type.js';
 import { keyColumnsOf, type TargetColumn } from './target.js';
 
 export interface SchemaPlan {
@@ -21,7 +22,7 @@ export interface SchemaPlan {
 const KEY_MATCHING_MODES = new Set(['update', 'upsert', 'mirror', 'remove', 'add']);
 
 export function columnDefinition(column: TargetColumn): string {
-  return `${quoteId(column.name)} ${column.type.sql.toUpperCase()}${column.isKey ? ' NOT NULL' : ''}`;
+  return `${quoteId(column.name)} ${ddlTypeSql(column.type)}${column.isKey ? ' NOT NULL' : ''}`;
 }
 
 export function createTableSql(table: string, columns: readonly TargetColumn[], keys: readonly string[]): string {
@@ -36,7 +37,10 @@ export function planSchema(
   dialect: Dialect,
 ): SchemaPlan {
   const where = { sync: sync.name, file: sync.position.file, line: sync.position.line, column: sync.position.column };
-  const keyNames = columns.filter((column) => column.isKey).map((column) => column.name);
+  // The primary key in the declared order (it decides the index), spelled as the columns are.
+  const keyNames = keyColumnsOf(sync).map(
+    (key) => columns.find((column) => column.name.toLowerCase() === key.toLowerCase())?.name ?? key,
+  );
   if (!live) {
     return {
       ddl: [createTableSql(sync.table, columns, keyNames)],

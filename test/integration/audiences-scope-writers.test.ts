@@ -26,7 +26,7 @@ async function applyAndCheckConverged(file: string): Promise<{ plan: { syncs: { 
 
 describe(`audience syncs, both writers (${dialectOf(db.version)})`, () => {
   const members = 'user_id,tier\nu1,gold\nu2,platinum\nu4,gold\n';
-  const expected: Record<string, { rows: Record<string, number>; vip: string[] }> = {
+  const expected: Record<string, { rows: { insert: number; update: number; delete: number; skip: number }; vip: string[] }> = {
     add: { rows: { insert: 1, update: 0, delete: 0, skip: 1 }, vip: ['u1:gold', 'u2:silver', 'u3:gold', 'u4:gold'] },
     remove: { rows: { insert: 0, update: 0, delete: 1, skip: 2 }, vip: ['u1:gold', 'u2:silver'] },
     upsert: { rows: { insert: 1, update: 1, delete: 0, skip: 0 }, vip: ['u1:gold', 'u2:platinum', 'u3:gold', 'u4:gold'] },
