@@ -4,7 +4,7 @@
  */
 import type { PlanJson, PlanJsonSync } from '../plan/plan-json.js';
 import { diagnosticLine } from './text.js';
-import { showRow, showValue } from './values.js';
+import { showChange, showRow } from './values.js';
 
 export interface MarkdownOptions {
   /** Sample rows per operation to include; 0 (default) shows none. */
@@ -23,7 +23,7 @@ function details(sync: PlanJsonSync, samples: number): string {
     const lines = [
       ...sync.samples.insert.slice(0, samples).map((row) => `+ ${showRow(row)}`),
       ...sync.samples.update.slice(0, samples).map((change) =>
-        `~ ${showRow(change.key)} ${Object.entries(change.changes).map(([column, { before, after }]) => `${column}: ${showValue(before)} → ${showValue(after)}`).join(', ')}`,
+        `~ ${showRow(change.key)} ${Object.entries(change.changes).map(([column, { before, after }]) => `${column}: ${showChange(before, after)}`).join(', ')}`,
       ),
       ...sync.samples.delete.slice(0, samples).map((row) => `- ${showRow(row)}`),
     ];

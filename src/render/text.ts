@@ -1,7 +1,7 @@
 /** The human plan, Terraform-like: `+` insert, `~` update, `-` delete, `!` DDL. Reads the JSON plan. */
 import type { JsonDiagnostic, PlanJson, PlanJsonSync } from '../plan/plan-json.js';
 import { PLAIN, type Style } from './style.js';
-import { plural, showRow, showValue } from './values.js';
+import { plural, showChange, showRow } from './values.js';
 
 export function diagnosticLine(diagnostic: JsonDiagnostic): string {
   const where = [diagnostic.file, diagnostic.line, diagnostic.column].filter((part) => part !== undefined).join(':');
@@ -25,7 +25,7 @@ function renderSync(sync: PlanJsonSync, style: Style): string[] {
     );
     for (const row of sync.samples.insert) lines.push(style.green(`    + ${showRow(row)}`));
     for (const change of sync.samples.update) {
-      const diffs = Object.entries(change.changes).map(([column, { before, after }]) => `${column}: ${showValue(before)} → ${showValue(after)}`);
+      const diffs = Object.entries(change.changes).map(([column, { before, after }]) => `${column}: ${showChange(before, after)}`);
       lines.push(style.yellow(`    ~ ${showRow(change.key)}  ${diffs.join(', ')}`));
     }
     for (const row of sync.samples.delete) lines.push(style.red(`    - ${showRow(row)}`));
