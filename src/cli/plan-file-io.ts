@@ -16,6 +16,10 @@ export async function readPlanFile(path: string): Promise<PlanFile> {
 }
 
 export async function writePlanFile(path: string, plan: PlanFile): Promise<void> {
-  // Owner-only: plan files hold sample rows, which may be personal data.
-  await writeFile(path, `${JSON.stringify(plan, null, 2)}\n`, { mode: 0o600 });
+  try {
+    // Owner-only: plan files hold sample rows, which may be personal data.
+    await writeFile(path, `${JSON.stringify(plan, null, 2)}\n`, { mode: 0o600 });
+  } catch (error) {
+    throw new PssyncError('PSSYNC_E_IO', `cannot write plan file ${path}: ${errorMessage(error)}`);
+  }
 }

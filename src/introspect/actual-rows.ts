@@ -43,16 +43,22 @@ export async function* readActualRows(db: Db, query: ActualRowsQuery): AsyncGene
   const order = ` ORDER BY ${keys.map(quoteId).join(', ')} LIMIT ${query.pageRows ?? READ_PAGE_ROWS}`;
   // Map a page row (present columns) to target-column order, NULL for columns still to be added.
   const toTargetOrder = query.columns.map((column) => present.indexOf(column));
-
-  let lastKey: (string | null)[] | undefined;
-  for (;;) {
+  const inOrder = toTargetOrder.every((position, index) => position === index);
+  const pageRows = query.pageRows ?? READ_PAGE_ROWS;
+  const fetch = (lastKey: readonly (string | null)[] | undefined): Promise<SqlRow[]> => {
     const where = [...scopeSql, ...(lastKey ? [keysetPredicate(keys)] : [])];
     const sql = `${select}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}${order}`;
-    const page: SqlRow[] = await db.query(sql, [...scopeParams, ...(lastKey ? keysetParams(lastKey) : [])]);
+    return db.query(sql, [...scopeParams, ...(lastKey ? keysetParams(lastKey) : [])]);
+  };
+
+  let pending: Promise<SqlRow[]> | undefined = fetch(undefined);
+  while (pending) {
+    const page: SqlRow[] = await pending;
     if (page.length === 0) return;
-    yield page.map((row) => toTargetOrder.map((position) => (position < 0 ? null : (row[position] ?? null))));
-    if (page.length < (query.pageRows ?? READ_PAGE_ROWS)) return;
+    // Read ahead (issue 7): the server prepares the next page while this one is compared.
     const last = page[page.length - 1]!;
-    lastKey = keyPositions.map((position) => last[position] ?? null);
+    pending = page.length < pageRows ? undefined : fetch(keyPositions.map((position) => last[position] ?? null));
+    pending?.catch(() => undefined); // awaited on the next turn; an error surfaces there
+    yield inOrder ? page : page.map((row) => toTargetOrder.map((position) => (position < 0 ? null : (row[position] ?? null))));
   }
 }

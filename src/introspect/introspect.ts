@@ -15,11 +15,22 @@ const PRIMARY_KEY_QUERY = `SELECT COLUMN_NAME
   WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND INDEX_NAME = 'PRIMARY'
   ORDER BY SEQ_IN_INDEX`;
 
-export async function introspectTable(db: Db, table: string): Promise<TableSpec | undefined> {
+/** MariaDB's JSON is LONGTEXT plus a `json_valid(col)` check; its CHECK_CONSTRAINTS has TABLE_NAME (MySQL's has not). */
+const JSON_CHECKS_QUERY = `SELECT CHECK_CLAUSE
+  FROM information_schema.CHECK_CONSTRAINTS
+  WHERE CONSTRAINT_SCHEMA = DATABASE() AND TABLE_NAME = ? AND CHECK_CLAUSE LIKE 'json\\_valid(%'`;
+
+export interface IntrospectOptions {
+  /** The server stores JSON as LONGTEXT (dialect caps.jsonIsLongtext): find JSON columns by their check. */
+  readonly jsonIsLongtext?: boolean;
+}
+
+export async function introspectTable(db: Db, table: string, options: IntrospectOptions = {}): Promise<TableSpec | undefined> {
   const columns = await db.query(COLUMNS_QUERY, [table]);
   if (columns.length === 0) return undefined;
   const primaryKey = await db.query(PRIMARY_KEY_QUERY, [table]);
-  return parseTableSpec(table, columns, primaryKey);
+  const jsonChecks = options.jsonIsLongtext ? await db.query(JSON_CHECKS_QUERY, [table]) : [];
+  return parseTableSpec(table, columns, primaryKey, jsonChecks);
 }
 
 export async function countTables(db: Db): Promise<number> {

@@ -5,17 +5,21 @@ import { PLAIN, type Style } from './style.js';
 export function renderReport(report: RunReport, style: Style = PLAIN): string {
   const lines = report.syncs.map((sync) => {
     const rows = `+${sync.rows.insert} ~${sync.rows.update} -${sync.rows.delete}`;
-    const timing = `${sync.statements} statements, ${(sync.elapsedMs / 1000).toFixed(1)} s, longest statement ${sync.maxStatementMs} ms`;
+    const most = sync.maxRowsPerStatement ? ` of at most ${sync.maxRowsPerStatement.toLocaleString('en-US')} rows` : '';
+    const median = sync.medianStatementMs !== undefined ? `statement time median ${sync.medianStatementMs} ms, max` : 'longest statement';
+    const timing = `${sync.statements} statements${most}, ${(sync.elapsedMs / 1000).toFixed(1)} s; ${median} ${sync.maxStatementMs} ms`;
     const rejects = sync.rejectsFile ? `; rejected rows written to ${sync.rejectsFile}` : '';
+    const retried = sync.retries || sync.reconnects ? `; ${sync.retries ?? 0} statement(s) retried after transient errors, ${sync.reconnects ?? 0} reconnect(s)` : '';
+    const dropped = sync.droppedLeftovers?.length ? `\n  dropped staging table(s) left by an earlier run that did not finish: ${sync.droppedLeftovers.join(', ')}` : '';
     switch (sync.status) {
       case 'applied':
-        return style.green(`✔ ${sync.name}: applied ${rows}, ${sync.ddl.length} DDL with the ${sync.strategy} writer (${timing})${rejects}`);
+        return style.green(`✔ ${sync.name}: applied ${rows}, ${sync.ddl.length} DDL with the ${sync.strategy} writer (${timing})${rejects}${retried}`) + dropped;
       case 'unchanged':
-        return style.green(`✔ ${sync.name}: no changes${rejects}`);
+        return style.green(`✔ ${sync.name}: no changes${rejects}`) + dropped;
       case 'refused':
         return style.red(`✗ ${sync.name}: refused, nothing written: ${sync.error?.code}: ${sync.error?.message}`);
       case 'failed':
-        return style.red(`✗ ${sync.name}: failed: ${sync.error?.code}: ${sync.error?.message}\n  Re-running apply recomputes the diff from the destination and converges.`);
+        return style.red(`✗ ${sync.name}: failed: ${sync.error?.code}: ${sync.error?.message}${retried}\n  Re-running apply recomputes the diff from the destination and converges.`) + dropped;
       default: {
         const never: never = sync.status;
         return String(never);

@@ -26,7 +26,7 @@ function renderSync(sync: PlanJsonSync, style: Style): string[] {
     for (const row of sync.samples.insert) lines.push(style.green(`    + ${showRow(row)}`));
     for (const change of sync.samples.update) {
       const diffs = Object.entries(change.changes).map(([column, { before, after }]) => `${column}: ${showChange(before, after)}`);
-      lines.push(style.yellow(`    ~ ${showRow(change.key)}  ${diffs.join(', ')}`));
+      lines.push(style.yellow(`    ~ ${showRow(change.key)}  ${diffs.join('; ')}`));
     }
     for (const row of sync.samples.delete) lines.push(style.red(`    - ${showRow(row)}`));
     const shown = sync.samples.insert.length + sync.samples.update.length + sync.samples.delete.length;
@@ -53,7 +53,7 @@ export function renderText(plan: PlanJson, style: Style = PLAIN): string {
   );
   const errors = plan.errors.length + plan.syncs.reduce((sum, sync) => sum + sync.errors.length, 0);
   lines.push('');
-  if (errors > 0) lines.push(style.red(style.bold(`Plan has ${plural(errors, 'error')}; apply would write nothing for the failing syncs.`)));
+  if (errors > 0) lines.push(style.red(style.bold(`Plan has ${plural(errors, 'error')}; apply writes nothing until they are fixed.`)));
   else if (!plan.changes) lines.push(style.green(style.bold('No changes. The destination matches the manifest.')));
   else {
     lines.push(

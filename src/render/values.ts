@@ -27,16 +27,18 @@ export function showChange(before: string | null, after: string | null): string 
   if (before === null || after === null || Math.max(before.length, after.length) <= DIFF_THRESHOLD) {
     return `${showValue(before)} → ${showValue(after)}`;
   }
-  return diffWords(before, after)
-    .map((part) => {
-      if (part.added) return `{+${part.value}+}`;
-      if (part.removed) return `[-${part.value}-]`;
-      return part.value.length > 2 * CONTEXT_CHARS
-        ? `${part.value.slice(0, CONTEXT_CHARS)}…${part.value.slice(-CONTEXT_CHARS)}`
-        : part.value;
-    })
-    .join('')
-    .replace(/\n/g, '⏎');
+  const parts = diffWords(before, after).map((part) => {
+    const text = escapeText(part.value);
+    if (part.added) return `{+${text}+}`;
+    if (part.removed) return `[-${text}-]`;
+    return text.length > 2 * CONTEXT_CHARS ? `${text.slice(0, CONTEXT_CHARS)}…${text.slice(-CONTEXT_CHARS)}` : text;
+  });
+  return `"${parts.join('')}"`;
+}
+
+/** Control characters, quotes and backslashes escaped as in JSON, so data cannot drive the terminal or break Markdown. */
+function escapeText(text: string): string {
+  return JSON.stringify(text).slice(1, -1);
 }
 
 export function plural(count: number, word: string): string {

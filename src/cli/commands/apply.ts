@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { applyPlan } from '../../apply/executor.js';
 import { PssyncError } from '../../model/errors.js';
+import { makePlan } from '../../pipeline.js';
 import { planFileManifest, staleReasons } from '../../plan/plan-file.js';
 import { planHasErrors } from '../../plan/plan.js';
 import { renderReport } from '../../render/report.js';
@@ -85,7 +86,8 @@ function reviewable(session: PlanSession, io: CliIo): boolean {
 
 /** Changes to write, or rejected rows whose rejects file apply writes. */
 function hasWork(session: PlanSession): boolean {
-  return session.json.changes || session.plan.syncs.some((sync) => sync.rejections.length > 0);
+  // Staging tables left by a dead run are work too: apply drops them (under the table lock).
+  return session.json.changes || session.plan.syncs.some((sync) => sync.rejections.length > 0 || sync.diagnostics.some((diagnostic) => diagnostic.code === 'PSSYNC_W_STAGING_LEFTOVER'));
 }
 
 async function execute(session: PlanSession, args: ApplyArgs, io: CliIo): Promise<number> {
@@ -94,6 +96,8 @@ async function execute(session: PlanSession, args: ApplyArgs, io: CliIo): Promis
     lockTimeoutSeconds: args.lockTimeout,
     runId: randomBytes(4).toString('hex'),
     runner: listrRunner({ enabled: true, interactive: io.liveProgress, verb: 'apply' }),
+    // After waiting for another apply's table lock: is this plan still what the table needs?
+    replan: async (sync) => (await makePlan(session.config, session.destinations, { syncs: [sync.name] })).syncs[0] ?? sync,
   });
   io.err(renderReport(report, io.stderrStyle));
   return report.ok ? 0 : 1;

@@ -1,6 +1,7 @@
 /** `pssync introspect --destination NAME --table T`: a manifest sync for an existing table (onboarding). */
 import { openDestination } from '../../db/connection.js';
 import { introspectTable } from '../../introspect/introspect.js';
+import { detectDialect } from '../../dialect/detect.js';
 import { emitSync } from '../../manifest/emit-sync.js';
 import { PssyncError } from '../../model/errors.js';
 import type { CliIo } from '../io.js';
@@ -25,7 +26,8 @@ export async function introspectCommand(args: IntrospectArgs, io: CliIo): Promis
   }
   const db = await openDestination({ ...destination, createDatabase: false });
   try {
-    const table = await introspectTable(db, args.table);
+    const dialect = await detectDialect(db);
+    const table = await introspectTable(db, args.table, { jsonIsLongtext: dialect.caps.jsonIsLongtext });
     if (!table) throw new PssyncError('PSSYNC_E_USAGE', `table \`${args.table}\` does not exist in destination "${args.destination}"`);
     if (table.primaryKey.length === 0) {
       throw new PssyncError('PSSYNC_E_USAGE', `table \`${args.table}\` has no primary key; pssync matches rows by primary key, so add one first`);

@@ -48,10 +48,12 @@ export async function planCommand(args: PlanArgs, io: CliIo): Promise<number> {
 
 /** `--format json` with a broken manifest: still one JSON document, with the errors and their codes. */
 function manifestErrorsJson(diagnostics: readonly Diagnostic[], baseDir: string) {
+  const errors = diagnostics.filter(isError).map((diagnostic) => diagnosticJson(diagnostic, baseDir));
   return {
     format_version: PLAN_FORMAT_VERSION,
+    error: { code: 'PSSYNC_E_MANIFEST', message: `the manifest has ${errors.length} error(s)` },
     changes: false,
     syncs: [],
-    errors: diagnostics.filter(isError).map((diagnostic) => diagnosticJson(diagnostic, baseDir)),
+    errors,
   };
 }
