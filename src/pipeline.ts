@@ -9,20 +9,20 @@ import { readActualRows } from './introspect/actual-rows.js';
 import { readDestinationFacts, type DestinationFacts } from './introspect/destination-facts.js';
 import { introspectTable, listStagingTables } from './introspect/introspect.js';
 import type { Config, SyncConfig } from './manifest/types.js';
-import { collectDesiredRows } from './mapping/desired-rows.js';
 import type { Diagnostic } from './model/diagnostic.js';
 import { PssyncError } from './model/errors.js';
 import { tableLimitDiagnostic } from './plan/checks.js';
 import type { Plan, SyncPlan } from './plan/plan.js';
-import { RowDiffer } from './plan/row-diff.js';
+import { diffSync } from './plan/sync-diff.js';
+import type { Row } from './model/row.js';
 import { planSchema } from './plan/schema-diff.js';
 import { fieldMappingsOf, resolveTargetColumns } from './plan/target.js';
 import { readSource } from './source/open-source.js';
 import { peek } from './source/peek.js';
 import { fileFingerprint } from './source/fingerprint.js';
-import { desiredRowsFingerprint, destinationIdentity, RowsHasher, schemaFingerprint } from './plan/fingerprint.js';
+import { destinationIdentity, RowsHasher, schemaFingerprint } from './plan/fingerprint.js';
 import { SourceError } from './source/source.js';
-import { sourceDiagnostics, rejectionDiagnostics, missingFieldDiagnostics } from './plan/source-diagnostics.js';
+import { sourceDiagnostics, rejectionDiagnostics, missingFieldDiagnostics, noFieldsDiagnostics } from './plan/source-diagnostics.js';
 import { sequentialRunner, type ProgressListener, type SyncRunner } from './progress.js';
 import { stagingPrefixFor } from './apply/staging-names.js';
 import type { DestinationSession } from './apply/executor.js';
@@ -91,7 +91,7 @@ async function planSync(config: Config, sync: SyncConfig, destinations: Destinat
   const source = config.sources.get(sync.source)!;
 
   onProgress({ sync: sync.name, step: 'introspect' });
-  const live = await introspectTable(db, sync.table);
+  const live = await introspectTable(db, sync.table, { jsonIsLongtext: facts.dialect.caps.jsonIsLongtext });
   const leftovers = await listStagingTables(db, stagingPrefixFor(sync.table));
 
   onProgress({ sync: sync.name, step: 'read' });
@@ -106,37 +106,43 @@ async function planSync(config: Config, sync: SyncConfig, destinations: Destinat
     const fields = fieldMappingsOf(sync, Object.keys(records.first?.fields ?? {}));
     const columns = resolveTargetColumns(sync, fields, live, facts.dialect, facts.defaultCollation);
     const schema = planSchema(sync, columns, live, facts.dialect);
-    const missing = missingFieldDiagnostics(sync, source, fields, records.first);
+    const missing = [...missingFieldDiagnostics(sync, source, fields, records.first), ...noFieldsDiagnostics(sync, fields)];
     const early = [...warnings, ...schema.diagnostics, ...missing];
     if (early.some((diagnostic) => diagnostic.severity === 'error')) {
+      await records.close(); // an unread query source would keep its connection (and the process) open
       return { ...base, fingerprints, columns, schema, sourceRows: 0, rejections: [], diagnostics: early };
     }
 
-    const desired = await collectDesiredRows(records.all, columns, sync.maxRejectedRows);
+    // Source and destination are read at the same time and diffed as they arrive (issue 7).
+    onProgress({ sync: sync.name, step: 'diff', done: 0 });
+    const actualHash = new RowsHasher();
+    // Sources without a file to hash (queries, stdin: see fileFingerprint) are fingerprinted by their rows.
+    const desiredHash = source.kind === 'mysql' || source.path === '-' ? new RowsHasher() : undefined;
+    let done = 0;
+    const desired = await diffSync({
+      source: records.all,
+      columns,
+      mode: sync.mode,
+      maxRejectedRows: sync.maxRejectedRows,
+      ...(live ? { actual: readActualRows(db, { table: live.name, columns }) } : {}),
+      onActualPage: (page) => {
+        actualHash.add(page);
+        done += page.length;
+        onProgress({ sync: sync.name, step: 'diff', done });
+      },
+      ...(desiredHash ? { onDesiredRow: (values: Row) => desiredHash.add([values]) } : {}),
+    });
     const rejected = rejectionDiagnostics(sync, source, desired.rejections);
     if (rejected.some((diagnostic) => diagnostic.severity === 'error')) {
       return { ...base, fingerprints, columns, schema, sourceRows: desired.sourceRows, rejections: desired.rejections, diagnostics: [...early, ...rejected] };
     }
-
-    onProgress({ sync: sync.name, step: 'diff', done: 0 });
-    const differ = new RowDiffer(desired.rows, columns, sync.mode);
-    const actualHash = new RowsHasher();
-    if (live) {
-      let done = 0;
-      for await (const page of readActualRows(db, { table: live.name, columns })) {
-        actualHash.add(page);
-        for (const row of page) differ.observe(row);
-        done += page.length;
-        onProgress({ sync: sync.name, step: 'diff', done });
-      }
-    }
-    const sourceFingerprint = (await sourceFile) ?? desiredRowsFingerprint(desired.rows);
+    const sourceFingerprint = (await sourceFile) ?? desiredHash?.digest() ?? '';
     return {
       ...base,
       fingerprints: { ...fingerprints, source: sourceFingerprint, rows: actualHash.digest() },
       columns,
       schema,
-      rows: differ.finish(),
+      rows: desired.diff,
       sourceRows: desired.sourceRows,
       rejections: desired.rejections,
       diagnostics: [...early, ...rejected],

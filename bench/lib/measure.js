@@ -1,6 +1,6 @@
 /**
  * Runs a command as a child process and measures it: wall time (from spawn to exit, in this
- * process), and peak RSS — ru_maxrss via GNU `/usr/bin/time -f %M` when it exists, otherwise the
+ * process), CPU time of the process (user + system, with GNU time), and peak RSS — ru_maxrss via GNU `/usr/bin/time -f %M` when it exists, otherwise the
  * highest VmHWM seen while polling /proc/<pid>/status every 20 ms (Linux).
  */
 import { spawn } from 'node:child_process';
@@ -17,12 +17,12 @@ export const rssMethod = hasGnuTime ? 'GNU time (ru_maxrss of the process)' : 'V
  * @param {string} command
  * @param {readonly string[]} args
  * @param {{ cwd?: string, env?: NodeJS.ProcessEnv, input?: string }} [options]
- * @returns {Promise<{ code: number, stdout: string, stderr: string, wallMs: number, peakRssMb: number | undefined }>}
+ * @returns {Promise<{ code: number, stdout: string, stderr: string, wallMs: number, cpuMs: number | undefined, peakRssMb: number | undefined }>}
  */
 export async function measure(command, args, options = {}) {
   const scratch = mkdtempSync(join(tmpdir(), 'pssync-bench-time-'));
   const timeFile = join(scratch, 'rss');
-  const [file, argv] = hasGnuTime ? [GNU_TIME, ['-f', '%M', '-o', timeFile, command, ...args]] : [command, [...args]];
+  const [file, argv] = hasGnuTime ? [GNU_TIME, ['-f', '%M %U %S', '-o', timeFile, command, ...args]] : [command, [...args]];
   const started = performance.now();
   const child = spawn(file, argv, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
@@ -48,15 +48,18 @@ export async function measure(command, args, options = {}) {
   const wallMs = performance.now() - started;
   if (poll) clearInterval(poll);
   let peakKb = polledKb;
+  let cpuMs;
   if (hasGnuTime) {
     try {
       // GNU time writes "Command exited with non-zero status N" first when the command fails.
       const lines = readFileSync(timeFile, 'utf8').trim().split('\n');
-      peakKb = Number(lines[lines.length - 1]);
+      const [rss, user, system] = lines[lines.length - 1].split(' ').map(Number);
+      peakKb = rss;
+      cpuMs = (user + system) * 1000;
     } catch {
       peakKb = 0;
     }
   }
   rmSync(scratch, { recursive: true, force: true });
-  return { code, stdout, stderr, wallMs, peakRssMb: peakKb > 0 ? peakKb / 1024 : undefined };
+  return { code, stdout, stderr, wallMs, cpuMs, peakRssMb: peakKb > 0 ? peakKb / 1024 : undefined };
 }

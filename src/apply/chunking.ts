@@ -42,11 +42,26 @@ export class AdaptiveChunk {
     const ideal = Math.floor(this.limits.targetMs / perRow);
     // Move at most ×2 per step: one lucky fast chunk should not produce a huge slow one.
     const next = Math.min(ideal, this.rows * 2);
-    this.rows = Math.max(this.minRows, Math.min(this.limits.maxRows, next));
+    this.rows = Math.max(Math.min(this.minRows, this.ceiling), Math.min(this.limits.maxRows, this.ceiling, next));
   }
 
   /** After a timeout or "too large": halve and try again. */
   shrink(): void {
     this.rows = Math.max(this.minRows, Math.floor(this.rows / 2));
+  }
+
+  /** Below this size since a statement was refused as too large or too slow; never grows back past it. */
+  private ceiling = Number.POSITIVE_INFINITY;
+
+  /**
+   * Shrink-and-retry: the server refused a statement of `failedRows` rows as too big or too slow.
+   * The next one gets half as many (down to one row) and the size never grows back to what failed.
+   * False when a single row already failed: nothing smaller can be sent.
+   */
+  halve(failedRows = this.rows): boolean {
+    if (failedRows <= 1) return false;
+    this.rows = Math.max(1, Math.floor(failedRows / 2));
+    this.ceiling = Math.min(this.ceiling, failedRows - 1);
+    return true;
   }
 }

@@ -5,23 +5,28 @@
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { quoteId, type Db } from '../db/connection.js';
-import type { Dialect } from '../dialect/dialect.js';
+import { identifierProblem, showName } from '../db/identifiers.js';
+import { errorNumber, type Dialect } from '../dialect/dialect.js';
 import { listStagingTables } from '../introspect/introspect.js';
 import { errorMessage, PssyncError } from '../model/errors.js';
 import { isError } from '../model/diagnostic.js';
 import { deleteGuardViolation } from '../plan/checks.js';
 import { syncHasChanges, type Plan, type SyncPlan } from '../plan/plan.js';
-import { sequentialRunner, type ProgressListener, type SyncRunner } from '../progress.js';
-import { acquireTableLock } from './lock.js';
+import { sequentialRunner, type ProgressListener, type ProgressStep, type SyncRunner } from '../progress.js';
+import { acquireTableLock, type TableLock } from './lock.js';
+import type { RetryPolicy } from './retry.js';
 import { writeRejectsFile } from './rejects-file.js';
 import type { RunReport, SyncRunReport } from './run-report.js';
 import { stagingPrefixFor } from './staging-names.js';
+import { dropTableSql } from './staging-sql.js';
 import { stagingWriter } from './staging-writer.js';
-import { StatementRunner, type WriteContext } from './writer.js';
+import { StatementRunner, type WriteContext, type Writer } from './writer.js';
 import { directWriter } from './direct-writer.js';
 
 /** "Duplicate column name": another writer added the column between plan and apply. */
 const ER_DUP_FIELDNAME = 1060;
+/** "Table already exists" */
+const ER_TABLE_EXISTS = 1050;
 
 export interface ApplyOptions {
   /** Deletes beyond `safety` thresholds are refused without it (command line only). */
@@ -31,6 +36,14 @@ export interface ApplyOptions {
   /** Where rejects files go; default `.pssync/rejects` beside the manifest. */
   readonly rejectsDir?: string;
   readonly runId?: string;
+  /** Retries of transient failures (tests shorten the delays). */
+  readonly retryPolicy?: RetryPolicy;
+  /**
+   * Plans one sync again. Called after waiting for another apply's table lock (--lock-timeout):
+   * if the table changed meanwhile, the sync is reported unchanged (the other apply already made
+   * it so) or refused as stale, never applied from a stale plan. Without it the plan is applied.
+   */
+  readonly replan?: (sync: SyncPlan) => Promise<SyncPlan>;
 }
 
 export interface DestinationSession {
@@ -64,6 +77,8 @@ async function applySync(
     ...base,
     statements: runner?.statements ?? 0,
     maxStatementMs: Math.round(runner?.maxStatementMs ?? 0),
+    medianStatementMs: Math.round(median(runner?.statementMs ?? [])),
+    maxRowsPerStatement: runner?.maxRowsPerStatement ?? 0,
     elapsedMs: Math.round(performance.now() - started),
     ...fields,
   });
@@ -72,6 +87,8 @@ async function applySync(
   if (errors.length || !sync.rows) {
     return finish({ status: 'refused', error: { code: errors[0]?.code ?? 'PSSYNC_E_PLAN', message: errors[0]?.message ?? 'the plan for this sync is incomplete' } });
   }
+  const badName = identifierRefusal(sync);
+  if (badName) return finish({ status: 'refused', error: { code: 'PSSYNC_E_IDENTIFIER', message: `${badName}; nothing was written` } });
   const guard = deleteGuardViolation(sync);
   if (guard && !options.allowDeletes) {
     return finish({ status: 'refused', error: { code: 'PSSYNC_E_DELETE_GUARD', message: `${guard}; nothing was written. Re-run with --allow-deletes if this is intended` } });
@@ -79,7 +96,9 @@ async function applySync(
   const rejectsFile = sync.rejections.length
     ? { rejectsFile: await writeRejectsFile(options.rejectsDir, sync.name, options.runId, sync.rejections) }
     : {};
-  if (!syncHasChanges(sync)) return finish({ status: 'unchanged', ...rejectsFile });
+  // A sync without changes still takes the lock when the plan saw staging tables of a dead run: it drops them.
+  const leftoversSeen = sync.diagnostics.some((diagnostic) => diagnostic.code === 'PSSYNC_W_STAGING_LEFTOVER');
+  if (!syncHasChanges(sync) && !leftoversSeen) return finish({ status: 'unchanged', ...rejectsFile });
 
   let session: DestinationSession;
   try {
@@ -88,18 +107,68 @@ async function applySync(
     return finish({ status: 'failed', error: failure(error) });
   }
   const { db, dialect } = session;
-  const runner = new StatementRunner(db);
-  const context: WriteContext = { db, dialect, plan: sync, runId: options.runId, maxAllowedPacket: await maxAllowedPacket(db), run: runner, onProgress };
-  let strategy: 'staging' | 'direct' = sync.strategy === 'direct' ? 'direct' : 'staging';
-  let writer = strategy === 'direct' ? directWriter(context) : stagingWriter(context);
-  let release: (() => Promise<void>) | undefined;
-  try {
-    release = await acquireTableLock(db, session.database, sync.table, options.lockTimeoutSeconds ?? 0);
-    // Holding the table's lock, any staging table of this table belongs to a dead run.
-    for (const leftover of await listStagingTables(db, stagingPrefixFor(sync.table))) {
-      await db.execute(`DROP TABLE IF EXISTS ${quoteId(leftover)}`);
+  let step: ProgressStep = 'stage';
+  const progress: ProgressListener = (event) => {
+    step = event.step;
+    onProgress(event);
+  };
+  let lock: TableLock | undefined;
+  let runner: StatementRunner | undefined;
+  let writer: Writer | undefined;
+  // `auto` prefers the direct writer (issue 7, docs/benchmarks.md): both writers leave identical
+  // tables, and direct does the server's work once (staging inserts every row twice: into the
+  // staging table, then merged), so it meets the load targets and staging cannot. `staging` stays.
+  let strategy: 'staging' | 'direct' = sync.strategy === 'staging' ? 'staging' : 'direct';
+  // A destination column named like the staging table's own `_pk` / `_diff_op` cannot be staged.
+  const collision = sync.columns.find((column) => STAGING_COLUMNS.has(column.name.toLowerCase()));
+  if (collision && strategy === 'staging') {
+    if (sync.strategy === 'staging') {
+      return finish({ status: 'refused', error: { code: 'PSSYNC_E_IDENTIFIER', message: `column ${quoteId(collision.name)} has the name of a staging table bookkeeping column; use strategy: direct (or auto) for this table; nothing was written` } });
     }
-    onProgress({ sync: sync.name, step: 'stage', done: 0 });
+    strategy = 'direct';
+  }
+  const droppedLeftovers: string[] = [];
+  const extras = () => ({
+    ...rejectsFile,
+    ...(droppedLeftovers.length ? { droppedLeftovers: [...droppedLeftovers] } : {}),
+    ...(runner?.retries ? { retries: runner.retries } : {}),
+    ...(runner?.reconnects ? { reconnects: runner.reconnects } : {}),
+  });
+  try {
+    // The lock lives on a connection of its own for the whole apply of the table: the write
+    // connection may be lost and reopened (retries), the lock must not go with it.
+    const lockDb = db.fork ? await db.fork() : db;
+    lock = await acquireTableLock(lockDb, session.database, sync.table, {
+      timeoutSeconds: options.lockTimeoutSeconds ?? 0,
+      ownsConnection: lockDb !== db,
+      onWait: (holder) => progress({ sync: sync.name, step: 'stage', message: `waiting up to ${options.lockTimeoutSeconds} s for ${holder}` }),
+    });
+    if (lock.waited && options.replan) {
+      // The other apply may have changed the table since this plan read it.
+      const fresh = await options.replan(sync);
+      if (fresh.fingerprints.rows !== sync.fingerprints.rows || fresh.fingerprints.schema !== sync.fingerprints.schema) {
+        if (!fresh.diagnostics.some(isError) && !syncHasChanges(fresh)) return finish({ status: 'unchanged', ...extras() });
+        throw new PssyncError(
+          'PSSYNC_E_PLAN_STALE',
+          `another apply changed \`${sync.table}\` while this one waited for the table lock, so this plan is stale; nothing was written. Run apply again to plan against the new contents`,
+          { table: sync.table },
+        );
+      }
+    }
+    runner = new StatementRunner(db, {
+      lock,
+      ...(options.retryPolicy ? { policy: options.retryPolicy } : {}),
+      onRetry: (event) => progress({ sync: sync.name, step, message: `${event.classification.reason}: retrying (attempt ${event.attempt + 1})` }),
+    });
+    const context: WriteContext = { db, dialect, plan: sync, runId: options.runId, maxAllowedPacket: await maxAllowedPacket(runner), run: runner, onProgress: progress };
+    // Holding the table's lock, any staging table of this table belongs to a dead run.
+    for (const leftover of await listStagingTables(runner.asDb(), stagingPrefixFor(sync.table))) {
+      await runner.execute(dropTableSql(leftover), [], { label: `dropping staging table \`${leftover}\` left by an earlier run` });
+      droppedLeftovers.push(leftover);
+    }
+    if (!syncHasChanges(sync)) return finish({ status: 'unchanged', ...extras() }, runner);
+    writer = strategy === 'direct' ? directWriter(context) : stagingWriter(context);
+    progress({ sync: sync.name, step: 'stage', done: 0 });
     try {
       await writer.prepare();
     } catch (error) {
@@ -110,19 +179,39 @@ async function applySync(
       writer = directWriter(context);
     }
     for (const statement of sync.schema.ddl) {
-      onProgress({ sync: sync.name, step: 'ddl', message: statement.split('\n')[0] });
+      progress({ sync: sync.name, step: 'ddl', message: statement.split('\n')[0] });
       await runDdl(runner, dialect, statement, sync.schema.ddl);
     }
     await writer.write();
     const counts = sync.rows.counts;
-    return finish({ status: 'applied', strategy, rows: { insert: counts.insert, update: counts.update, delete: counts.delete }, ...rejectsFile }, runner);
+    return finish({ status: 'applied', strategy, rows: { insert: counts.insert, update: counts.update, delete: counts.delete }, ...extras() }, runner);
   } catch (error) {
-    return finish({ status: 'failed', strategy, error: failure(error), ...rejectsFile }, runner);
+    return finish({ status: 'failed', ...(writer ? { strategy } : {}), error: failure(error), ...extras() }, runner);
   } finally {
-    onProgress({ sync: sync.name, step: 'cleanup' });
-    await writer.cleanup().catch(() => undefined);
-    await release?.().catch(() => undefined);
+    if (writer) {
+      progress({ sync: sync.name, step: 'cleanup' });
+      await writer.cleanup().catch(() => undefined);
+    }
+    await lock?.release();
   }
+}
+
+/** The staging table's bookkeeping columns (staging-sql.ts). */
+const STAGING_COLUMNS = new Set(['_pk', '_diff_op']);
+
+/**
+ * Names the database cannot store (NUL, emoji, trailing space, too long) are refused before anything
+ * is written. Manifest names are checked by the schema already; column names taken from source
+ * headers (fields omitted) arrive here unchecked.
+ */
+function identifierRefusal(sync: SyncPlan): string | undefined {
+  const tableProblem = identifierProblem(sync.table);
+  if (tableProblem) return `table name ${showName(sync.table)} ${tableProblem}`;
+  for (const column of sync.columns) {
+    const problem = identifierProblem(column.name);
+    if (problem) return `column name ${showName(column.name)} ${problem}; map it to another name with fields: [{ from: …, to: … }]`;
+  }
+  return undefined;
 }
 
 /** PlanetScale safe migrations (or a user without DDL privileges): say what to do, with the DDL. */
@@ -138,7 +227,11 @@ function ddlRefused(ddl: readonly string[], strategy: string): PssyncError {
 
 async function runDdl(runner: StatementRunner, dialect: Dialect, statement: string, ddl: readonly string[]): Promise<void> {
   try {
-    await runner.execute(statement);
+    await runner.execute(statement, [], {
+      label: `running DDL \`${statement.split('\n')[0]!.slice(0, 60)}\``,
+      // CREATE TABLE sent again after its answer was lost finds the table it made.
+      doneOnRetry: (error) => errorNumber(error) === ER_TABLE_EXISTS && /^CREATE TABLE/i.test(statement),
+    });
   } catch (error) {
     // Another writer added the column first: the schema is already what we wanted.
     if ((error as { errno?: number }).errno === ER_DUP_FIELDNAME) return;
@@ -147,8 +240,15 @@ async function runDdl(runner: StatementRunner, dialect: Dialect, statement: stri
   }
 }
 
-async function maxAllowedPacket(db: Db): Promise<number> {
-  const [row] = await db.query('SELECT @@max_allowed_packet');
+function median(values: readonly number[]): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+async function maxAllowedPacket(runner: StatementRunner): Promise<number> {
+  const [row] = await runner.query('SELECT @@max_allowed_packet');
   return Number(row?.[0] ?? 4 * 1024 * 1024);
 }
 

@@ -1,13 +1,15 @@
 /** Writes the rows skipped under `max_rejected_rows`, with their reasons, as NDJSON. */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { redact } from '../db/redaction.js';
 import type { Rejection } from '../mapping/desired-rows.js';
 
 export async function writeRejectsFile(directory: string, sync: string, runId: string, rejections: readonly Rejection[]): Promise<string> {
   await mkdir(directory, { recursive: true });
   const file = join(directory, `${sync.replace(/[^\w.-]/g, '_')}-${runId}.rejects.ndjson`);
+  // Redacted like all output: a rejected row that carries an interpolated secret does not leak it.
   const lines = rejections.map((rejection) =>
-    JSON.stringify({ line: rejection.line, code: rejection.code, reason: rejection.message, row: rejection.fields }),
+    redact(JSON.stringify({ line: rejection.line, code: rejection.code, reason: rejection.message, row: rejection.fields })),
   );
   await writeFile(file, lines.join('\n') + '\n');
   return file;

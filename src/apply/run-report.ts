@@ -10,8 +10,16 @@ export interface SyncRunReport {
   readonly statements: number;
   /** Longest single write statement (each is its own transaction). */
   readonly maxStatementMs: number;
+  /** Median statement (= transaction) duration, and the most rows one statement wrote. */
+  readonly medianStatementMs?: number;
+  readonly maxRowsPerStatement?: number;
   readonly elapsedMs: number;
   readonly rejectsFile?: string;
+  /** Staging tables of earlier, dead runs that this apply dropped. */
+  readonly droppedLeftovers?: readonly string[];
+  /** Statements sent again after a transient failure, and connections reopened. */
+  readonly retries?: number;
+  readonly reconnects?: number;
   readonly error?: { readonly code: string; readonly message: string };
 }
 

@@ -1,5 +1,5 @@
 /** SQL text pieces both writers share (pure): column lists, value literals, ODKU assignments. */
-import { escapeValue, quoteId } from '../db/connection.js';
+import { quoteId } from '../db/connection.js';
 import type { Row } from '../model/row.js';
 import type { TargetColumn } from '../plan/target.js';
 
@@ -7,10 +7,47 @@ export type Literal = (value: string) => string;
 
 /**
  * How each column's canonical value is written as SQL. BIT takes a quoted string as raw bytes, so
- * its canonical value (decimal digits only) goes unquoted; everything else is an escaped string.
+ * its canonical value (decimal digits only) goes unquoted; everything else is a string literal.
  */
 export function literalsFor(columns: readonly TargetColumn[]): Literal[] {
-  return columns.map((column) => (column.type.family === 'bit' ? (value: string) => value : escapeValue));
+  return columns.map((column) => (column.type.family === 'bit' ? (value: string) => value : stringLiteral));
+}
+
+/** Characters a single-quoted literal must escape: the quote and the backslash; NUL and Ctrl-Z for safety. */
+const NEEDS_ESCAPE = /[\0\x1a'\\]/;
+
+/**
+ * A single-quoted SQL string literal, with backslash escapes (connections run without
+ * NO_BACKSLASH_ESCAPES; see db/connection.ts). The server reads back exactly `value`, as with
+ * mysql2's escape — which also escapes `"`, tabs and newlines that need no escaping inside '…',
+ * and walks every JSON value character by character for its `"`s (issue 7: the hot path).
+ */
+export function stringLiteral(value: string): string {
+  if (!NEEDS_ESCAPE.test(value)) return `'${value}'`;
+  let text = "'";
+  let start = 0;
+  for (let index = 0; index < value.length; index += 1) {
+    let escaped: string;
+    switch (value.charCodeAt(index)) {
+      case 0:
+        escaped = '\\0';
+        break;
+      case 26:
+        escaped = '\\Z';
+        break;
+      case 39:
+        escaped = "\\'";
+        break;
+      case 92:
+        escaped = '\\\\';
+        break;
+      default:
+        continue;
+    }
+    text += value.slice(start, index) + escaped;
+    start = index + 1;
+  }
+  return `${text}${value.slice(start)}'`;
 }
 
 /** `a,b,NULL` for one row. */

@@ -36,6 +36,14 @@ export function stagingInsertPrefix(name: string, columns: readonly TargetColumn
   return `INSERT INTO ${quoteId(name)} (\`_pk\`, \`_diff_op\`, ${columns.map((column) => quoteId(column.name)).join(', ')}) VALUES `;
 }
 
+/**
+ * Ends every staging INSERT: a row already there (same `_pk`, same values: the run's rows are fixed)
+ * is left alone. Sending a staging INSERT again after its connection died mid-way — it may have
+ * committed — therefore neither duplicates a row nor fails. Unlike INSERT IGNORE, a bad value still
+ * fails the statement instead of becoming a warning.
+ */
+export const STAGING_INSERT_SUFFIX = ' ON DUPLICATE KEY UPDATE `_pk` = `_pk`';
+
 export { literalsFor, type Literal } from './sql-text.js';
 
 /** One `(…)` tuple of a staging insert. */

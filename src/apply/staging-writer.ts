@@ -4,7 +4,10 @@
  */
 import type { Row } from '../model/row.js';
 import { modeRule } from '../plan/mode-rules.js';
+import { errorNumber } from '../dialect/dialect.js';
 import { AdaptiveChunk, statementBytes } from './chunking.js';
+import { packRows, rangeText } from './pack.js';
+import { packRowsAhead } from './pack-ahead.js';
 import { stagingTableName } from './staging-names.js';
 import {
   createStagingSql,
@@ -15,9 +18,13 @@ import {
   literalsFor,
   stagingInsertPrefix,
   stagingTuple,
+  STAGING_INSERT_SUFFIX,
   type DiffOp,
 } from './staging-sql.js';
-import type { WriteContext, Writer } from './writer.js';
+import { mustShrink, type WriteContext, type Writer } from './writer.js';
+
+/** ER_TABLE_EXISTS_ERROR */
+const ER_TABLE_EXISTS = 1050;
 
 /** Rows per staging INSERT; the byte budget usually binds first. */
 const STAGING_ROWS_PER_STATEMENT = 10_000;
@@ -45,31 +52,45 @@ export function stagingWriter(context: WriteContext): Writer {
   return {
     async prepare() {
       if (total === 0) return;
-      await run.execute(createStagingSql(staging, plan.columns));
+      // Before the statement: if its answer is lost, the table may exist all the same.
       created = true;
-      const prefix = stagingInsertPrefix(staging, plan.columns);
+      await run.execute(createStagingSql(staging, plan.columns), [], {
+        label: `creating staging table \`${staging}\``,
+        // A retry after a lost connection finds the table it created: this run's name is unique.
+        doneOnRetry: (error) => errorNumber(error) === ER_TABLE_EXISTS,
+      });
       const literals = literalsFor(plan.columns);
+      const text = { prefix: stagingInsertPrefix(staging, plan.columns), suffix: STAGING_INSERT_SUFFIX };
       const maxBytes = statementBytes(context.maxAllowedPacket);
-      const maxRows = Math.min(STAGING_ROWS_PER_STATEMENT, context.dialect.caps.maxRowsPerStatement);
+      let maxRows = Math.min(STAGING_ROWS_PER_STATEMENT, context.dialect.caps.maxRowsPerStatement);
       let done = 0;
       for (const segment of segments) {
-        let sql = prefix;
-        let count = 0;
-        const flush = async () => {
-          if (count === 0) return;
-          await run.execute(sql);
-          done += count;
+        const tuple = (index: number) => stagingTuple(segment.firstPk + index, segment.op, segment.rows[index]!, literals);
+        const rows = segment.rows.length;
+        let next = rows > 0 ? packRows(rows, 0, { ...text, tuple }, maxRows, maxBytes) : undefined;
+        for (let index = 0; next !== undefined; ) {
+          const statement = next;
+          const first = segment.firstPk + index;
+          const running = run.execute(statement.sql, [], { label: `loading rows ${rangeText(first, statement.rows)} into staging table \`${staging}\``, shrinkable: true, rows: statement.rows });
+          running.catch(() => undefined); // handled below, after the next statement is built
+          // Pipelined (issue 7): the next statement is built while the server runs this one.
+          const after = index + statement.rows;
+          next = after < rows ? await packRowsAhead(rows, after, { ...text, tuple }, maxRows, maxBytes) : undefined;
+          try {
+            await running;
+          } catch (error) {
+            // Too big or too slow: the same rows again, in statements half the size.
+            if (mustShrink(error) && statement.rows > 1) {
+              maxRows = Math.max(1, Math.floor(statement.rows / 2));
+              next = packRows(rows, index, { ...text, tuple }, maxRows, maxBytes);
+              continue;
+            }
+            throw error;
+          }
+          index = after;
+          done += statement.rows;
           context.onProgress({ sync: plan.name, step: 'stage', done, total });
-          sql = prefix;
-          count = 0;
-        };
-        for (let index = 0; index < segment.rows.length; index += 1) {
-          const tuple = stagingTuple(segment.firstPk + index, segment.op, segment.rows[index]!, literals);
-          if (count > 0 && (sql.length + tuple.length + 1 > maxBytes || count >= maxRows)) await flush();
-          sql += count === 0 ? tuple : `,${tuple}`;
-          count += 1;
         }
-        await flush();
       }
     },
 
@@ -79,7 +100,9 @@ export function stagingWriter(context: WriteContext): Writer {
       const [added, changed, removed] = segments as [Segment, Segment, Segment];
       const table = plan.table;
       let done = 0;
-      const merge = async (sql: string, from: number, count: number) => {
+      // Each merge covers a `_pk` range of the staging table: sending it again (after a lost
+      // connection) writes the same rows to the same values, so retries are safe.
+      const merge = async (sql: string, from: number, count: number, what: string) => {
         const chunk = new AdaptiveChunk({
           maxRows: context.dialect.caps.maxRowsPerStatement,
           maxBytes: statementBytes(context.maxAllowedPacket),
@@ -87,7 +110,13 @@ export function stagingWriter(context: WriteContext): Writer {
         });
         for (let start = from; start < from + count; ) {
           const size = Math.min(chunk.size, from + count - start);
-          const { elapsedMs } = await run.execute(sql, [start, start + size - 1]);
+          let elapsedMs: number;
+          try {
+            ({ elapsedMs } = await run.execute(sql, [start, start + size - 1], { label: `${what} staged rows ${rangeText(start, size)} into \`${table}\``, shrinkable: true, rows: size }));
+          } catch (error) {
+            if (mustShrink(error) && chunk.halve(size)) continue;
+            throw error;
+          }
           chunk.record(size, elapsedMs);
           start += size;
           done += size;
@@ -96,16 +125,17 @@ export function stagingWriter(context: WriteContext): Writer {
       };
       if (upsert) {
         // Added and changed rows are adjacent `_pk` ranges: one INSERT … ON DUPLICATE KEY UPDATE covers both.
-        await merge(mergeInsertSql(table, staging, plan.columns, true), added.firstPk, added.rows.length + changed.rows.length);
+        await merge(mergeInsertSql(table, staging, plan.columns, true), added.firstPk, added.rows.length + changed.rows.length, 'upserting');
       } else {
-        if (added.rows.length) await merge(mergeInsertSql(table, staging, plan.columns, false), added.firstPk, added.rows.length);
-        if (changed.rows.length) await merge(mergeUpdateSql(table, staging, plan.columns), changed.firstPk, changed.rows.length);
+        if (added.rows.length) await merge(mergeInsertSql(table, staging, plan.columns, false), added.firstPk, added.rows.length, 'inserting');
+        if (changed.rows.length) await merge(mergeUpdateSql(table, staging, plan.columns), changed.firstPk, changed.rows.length, 'updating');
       }
-      if (removed.rows.length) await merge(mergeDeleteSql(table, staging, plan.columns), removed.firstPk, removed.rows.length);
+      if (removed.rows.length) await merge(mergeDeleteSql(table, staging, plan.columns), removed.firstPk, removed.rows.length, 'deleting');
     },
 
     async cleanup() {
-      if (created) await context.db.execute(dropTableSql(staging));
+      // This run's own table: dropped even when the table lock was lost meanwhile.
+      if (created) await run.execute(dropTableSql(staging), [], { label: `dropping staging table \`${staging}\``, ignoreLock: true });
     },
   };
 }

@@ -1,8 +1,11 @@
 /** The interface both writers (staging, direct) implement, and the shared statement runner. */
-import type { Db, SqlValue } from '../db/connection.js';
+import type { Db, SqlRow, SqlValue } from '../db/connection.js';
+import { classifyError, type ErrorClass } from '../dialect/error-class.js';
 import type { Dialect } from '../dialect/dialect.js';
+import { errorMessage, PssyncError } from '../model/errors.js';
 import type { SyncPlan } from '../plan/plan.js';
 import type { ProgressListener } from '../progress.js';
+import { DEFAULT_RETRY_POLICY, RetryBudget, withRetry, type RetryEvent, type RetryPolicy } from './retry.js';
 
 export interface WriteContext {
   readonly db: Db;
@@ -23,19 +26,178 @@ export interface Writer {
   cleanup(): Promise<void>;
 }
 
-/** Runs statements one at a time (each its own autocommit transaction) and measures them. */
+export interface StatementOptions {
+  /** What the statement does, for error messages: "merging rows 1–5,000 into `t`". */
+  readonly label?: string;
+  /**
+   * An error that means "already done" when it comes on a retry: the first attempt committed,
+   * then the connection died before the answer arrived (CREATE TABLE → 1050, ADD COLUMN → 1060).
+   */
+  readonly doneOnRetry?: (error: unknown) => boolean;
+  /** The writer can send these rows in smaller statements (see `mustShrink`). */
+  readonly shrinkable?: boolean;
+  /** Rows the statement writes, for the report's rows per statement. */
+  readonly rows?: number;
+  /** Run even when the table lock was lost (dropping this run's own staging table). */
+  readonly ignoreLock?: boolean;
+}
+
+export interface RunnerOptions {
+  readonly policy?: RetryPolicy;
+  /** Checked before every statement: writing without the table lock is never allowed. */
+  readonly lock?: { assertHeld(): void };
+  /** Told about every retry (progress output). */
+  readonly onRetry?: (event: RetryEvent) => void;
+}
+
+/**
+ * A statement of this many bytes whose connection dies twice in a row is probably over the
+ * server's packet limit (MySQL and MariaDB hang up without an error when the packet is too big).
+ */
+const SUSPECT_PACKET_BYTES = 256 * 1024;
+
+/**
+ * Runs statements one at a time (each its own autocommit transaction), measures them, and retries
+ * transient failures with backoff, reconnecting first when the connection was lost. Every statement
+ * the writers send is idempotent — merges by `_pk` range, ON DUPLICATE KEY UPDATE upserts, deletes by
+ * key, staging inserts that skip rows already there — so sending one again after an unknown outcome
+ * (the connection died mid-way) cannot duplicate or lose a row.
+ */
 export class StatementRunner {
   statements = 0;
   maxStatementMs = 0;
+  /** Duration of every statement (each its own transaction), for the report's median. */
+  readonly statementMs: number[] = [];
+  maxRowsPerStatement = 0;
+  retries = 0;
+  reconnects = 0;
+  private reconnectNeeded = false;
+  private readonly budget: RetryBudget;
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly options: RunnerOptions = {},
+  ) {
+    this.budget = new RetryBudget((options.policy ?? DEFAULT_RETRY_POLICY).retriesPerSync);
+  }
 
-  async execute(sql: string, params: readonly SqlValue[] = []): Promise<{ affected: number; elapsedMs: number }> {
-    const started = performance.now();
-    const affected = await this.db.execute(sql, params);
+  async execute(sql: string, params: readonly SqlValue[] = [], options: StatementOptions = {}): Promise<{ affected: number; elapsedMs: number }> {
+    let connectionLosses = 0;
+    return this.attempt(options, async (attempt) => {
+      const started = performance.now();
+      try {
+        const affected = await this.db.execute(sql, params);
+        return this.measured(affected, started, options.rows);
+      } catch (error) {
+        if (attempt > 1 && options.doneOnRetry?.(error)) return this.measured(0, started);
+        const classification = classifyError(error);
+        if (classification.kind === 'transient' && classification.reconnect) connectionLosses += 1;
+        if (options.shrinkable && connectionLosses >= 2 && Buffer.byteLength(sql) >= SUSPECT_PACKET_BYTES) {
+          throw new StatementTooLarge(Buffer.byteLength(sql), error);
+        }
+        throw error;
+      }
+    });
+  }
+
+  /** A read, retried like a statement (reads are always safe to repeat). */
+  async query(sql: string, params: readonly SqlValue[] = [], options: StatementOptions = {}): Promise<SqlRow[]> {
+    return this.attempt(options, () => this.db.query(sql, params));
+  }
+
+  /** A Db whose reads and writes go through this runner (for helpers that take a Db). */
+  asDb(): Db {
+    return {
+      query: (sql, params) => this.query(sql, params),
+      execute: async (sql, params) => (await this.execute(sql, params)).affected,
+      escape: (value) => this.db.escape(value),
+      close: () => this.db.close(),
+    };
+  }
+
+  private measured(affected: number, started: number, rows = 0): { affected: number; elapsedMs: number } {
     const elapsedMs = performance.now() - started;
     this.statements += 1;
     this.maxStatementMs = Math.max(this.maxStatementMs, elapsedMs);
+    this.statementMs.push(elapsedMs);
+    this.maxRowsPerStatement = Math.max(this.maxRowsPerStatement, rows);
     return { affected, elapsedMs };
   }
+
+  private async attempt<T>(options: StatementOptions, work: (attempt: number) => Promise<T>): Promise<T> {
+    try {
+      return await withRetry(
+        async (attempt) => {
+          if (!options.ignoreLock) this.options.lock?.assertHeld();
+          if (this.reconnectNeeded || (this.db.isOpen && !this.db.isOpen())) {
+            if (this.db.reconnect) {
+              await this.db.reconnect();
+              this.reconnects += 1;
+            }
+            this.reconnectNeeded = false;
+          }
+          try {
+            return await work(attempt);
+          } catch (error) {
+            if (classifyError(error).reconnect) this.reconnectNeeded = true;
+            throw error;
+          }
+        },
+        {
+          ...(this.options.policy ? { policy: this.options.policy } : {}),
+          budget: this.budget,
+          onFailure: (event) => {
+            if (!event.willRetry) return;
+            this.retries += 1;
+            this.options.onRetry?.(event);
+          },
+        },
+      );
+    } catch (error) {
+      throw describeFailure(error, options.label);
+    }
+  }
+}
+
+/** Raised instead of a second lost connection for a big statement: send it in smaller pieces. */
+export class StatementTooLarge extends Error {
+  readonly errno = 1153;
+  readonly code = 'ER_NET_PACKET_TOO_LARGE';
+
+  constructor(bytes: number, cause: unknown) {
+    super(`the connection was lost twice while sending a ${Math.round(bytes / 1024)} KiB statement; the server probably refuses packets this large (max_allowed_packet)`, { cause });
+    this.name = 'StatementTooLarge';
+  }
+}
+
+/** Whether a failed statement should be sent again as smaller statements. */
+export function mustShrink(error: unknown): boolean {
+  return classifyOf(error).kind === 'shrink';
+}
+
+/** The classification of a failure, looking through the label added by the runner. */
+export function classifyOf(error: unknown): ErrorClass {
+  return classifyError(error instanceof StatementFailed ? error.cause : error);
+}
+
+/** A failed statement, with what it was doing and how the error was judged; keeps errno/code. */
+export class StatementFailed extends Error {
+  declare readonly cause: unknown;
+  readonly errno: number | undefined;
+  readonly code: string | undefined;
+
+  constructor(message: string, cause: unknown) {
+    super(message, { cause });
+    this.name = 'StatementFailed';
+    this.errno = (cause as { errno?: number }).errno;
+    this.code = (cause as { code?: string }).code;
+  }
+}
+
+function describeFailure(error: unknown, label: string | undefined): unknown {
+  if (error instanceof PssyncError || error instanceof StatementFailed) return error;
+  if (!label) return error;
+  const classification = classifyError(error);
+  const judged = classification.kind === 'permanent' ? `permanent error: ${classification.reason}` : `${classification.reason}, gave up retrying`;
+  return new StatementFailed(`${label} failed (${judged}): ${errorMessage(error)}`, error);
 }

@@ -4,6 +4,7 @@
  * or with TERM=dumb.
  */
 import { Listr, ListrLogger, ProcessOutput } from 'listr2';
+import { redactingStream } from '../db/redaction.js';
 import { sequentialRunner, type ProgressEvent, type ProgressListener, type SyncRunner } from '../progress.js';
 
 const PLAIN_INTERVAL_MS = 2_000;
@@ -34,7 +35,9 @@ export function listrRunner(options: ProgressOptions): SyncRunner {
   if (!options.enabled) return sequentialRunner;
   return async (items, work) => {
     const results: Awaited<ReturnType<typeof work>>[] = [];
-    const logger = new ListrLogger({ processOutput: new ProcessOutput(process.stderr, process.stderr) });
+    // Progress lines carry table names, DDL and lock holders: redacted like everything else.
+    const stderr = redactingStream(process.stderr);
+    const logger = new ListrLogger({ processOutput: new ProcessOutput(stderr, stderr) });
     const list = new Listr(
       items.map((item) => ({
         title: `${options.verb} ${item.name}`,

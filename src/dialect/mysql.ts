@@ -14,7 +14,7 @@ export function mysqlDialect(version: string): Dialect {
     isDdlRefused(error) {
       // PlanetScale safe migrations answer every DDL with 1105 "direct DDL is disabled";
       // 1105 is generic, so the text decides. A user without DDL privileges is the same situation.
-      if (/direct DDL is disabled/i.test(errorText(error))) return true;
+      if (/direct DDL is disabled|Data Definition Language is not supported/i.test(errorText(error))) return true;
       const errno = errorNumber(error);
       return errno !== undefined && PRIVILEGE_ERRORS.has(errno) && /\b(CREATE|ALTER|DROP)\b/i.test(errorText(error));
     },

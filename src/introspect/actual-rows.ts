@@ -6,7 +6,8 @@ import { quoteId, type Db, type SqlRow } from '../db/connection.js';
 import type { Row } from '../model/row.js';
 import type { TargetColumn } from '../plan/target.js';
 
-export const READ_PAGE_ROWS = 20_000;
+/** Rows per keyset page: small enough that a page waiting for its source rows stays cheap (issue 7). */
+export const READ_PAGE_ROWS = 5_000;
 
 /** Keyset predicate `(k1, k2) > (?, ?)` spelled out so every server uses the index range. */
 export function keysetPredicate(keys: readonly string[]): string {

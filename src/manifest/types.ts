@@ -44,7 +44,7 @@ export interface CsvSourceConfig extends FileSourceBase {
   readonly quote: string;
   /** Escape character inside quoted fields; defaults to the quote (RFC 4180 `""`). */
   readonly escape: string;
-  /** When false, `columns` names the fields. */
+  /** When false, `columns` names the fields; when true, `columns` (if given) renames the header's. */
   readonly header: boolean;
   readonly columns?: readonly string[];
   /** Unquoted field values read as NULL, in addition to the unquoted empty field. */

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { identifierProblem } from '../db/identifiers.js';
 import type { Diagnostic, DiagnosticCode } from '../model/diagnostic.js';
 import { closest, didYouMean } from './suggest.js';
 import { childPointer, keyPosition, type PositionIndex, valuePosition } from './yaml-tree.js';
@@ -189,6 +190,8 @@ function describe(error: ErrorObject): string {
     case 'maximum':
       return `must be at most ${limit}`;
     case 'pattern':
+      // MySQL names: say which rule, not the regular expression.
+      if (parent.title === 'Name' && typeof error.data === 'string') return `is not a usable MySQL name: it ${identifierProblem(error.data) ?? 'has a character MySQL does not allow'}`;
       return `must match ${String(params.pattern)}`;
     case 'minItems':
       return limit === 1 ? 'must not be empty' : `must have at least ${limit} items`;

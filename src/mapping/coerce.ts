@@ -12,6 +12,7 @@
  * no exceptions for ordinary input (only JSON.parse needs a try).
  */
 import { integerRange, isBooleanType, type ColumnType } from '../model/column-type.js';
+import { ExactNumber } from '../source/exact-number.js';
 
 export type Coerced =
   | { readonly ok: true; readonly value: string | null }
@@ -29,6 +30,8 @@ function fail(reason: string): Coerced {
 
 export function coerceValue(raw: unknown, type: ColumnType): Coerced {
   if (raw === null || raw === undefined) return NULL_VALUE;
+  // An exact number (Parquet DECIMAL, a long JSON literal) is its text, except inside JSON.
+  if (raw instanceof ExactNumber && type.family !== 'json') return coerceValue(raw.text, type);
   switch (type.family) {
     case 'integer':
       return coerceInteger(raw, type);
@@ -75,7 +78,9 @@ function show(raw: unknown): string {
   if (typeof raw === 'string') return `'${raw.length > 40 ? `${raw.slice(0, 37)}...` : raw}'`;
   if (typeof raw === 'number' || typeof raw === 'bigint' || typeof raw === 'boolean') return String(raw);
   if (raw instanceof Date) return `Date(${Number.isNaN(raw.getTime()) ? 'invalid' : raw.toISOString()})`;
-  return Array.isArray(raw) ? 'an array' : `a ${typeof raw}`;
+  if (Array.isArray(raw)) return 'an array';
+  if (raw instanceof Uint8Array) return 'binary data';
+  return typeof raw === 'object' ? 'an object' : `a ${typeof raw}`;
 }
 
 function notA(raw: unknown, what: string): Coerced {
@@ -399,9 +404,14 @@ function trimTrailingSpaces(text: string): string {
   return end === text.length ? text : text.slice(0, end);
 }
 
+/** A UTF-16 surrogate without its pair (from a JSON "\ud800" escape): no UTF-8 encoding exists. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
 function coerceString(raw: unknown, type: ColumnType): Coerced {
   const text = toText(raw);
   if (typeof text !== 'string') return text;
+  // The driver would send U+FFFD instead: the database would store other text than the source's.
+  if (LONE_SURROGATE.test(text)) return fail('text with a lone UTF-16 surrogate (e.g. a JSON "\\ud800" escape without its pair) is not valid Unicode');
   switch (type.family) {
     case 'char': {
       // CHAR is space-padded on disk and read back without trailing spaces (so excess trailing
@@ -733,6 +743,18 @@ function coerceYear(raw: unknown): Coerced {
 // and spacing and MariaDB keeps the text, so only a normal form compares equal on both.
 
 function coerceJson(raw: unknown): Coerced {
+  const result = canonicalJson(raw);
+  // JSON.stringify writes a lone surrogate as a \udXXX escape (never a pair): the database refuses it.
+  if (result.ok && result.value !== null && result.value.includes('\\u') && LONE_SURROGATE_ESCAPE.test(result.value)) {
+    return fail('JSON with a lone UTF-16 surrogate (a "\\ud800" escape without its pair) is not valid Unicode; the database refuses it');
+  }
+  return result;
+}
+
+/** An unescaped backslash followed by a surrogate escape. */
+const LONE_SURROGATE_ESCAPE = /(?<!\\)(?:\\\\)*\\u[dD][89a-fA-F][0-9a-fA-F]{2}/;
+
+function canonicalJson(raw: unknown): Coerced {
   if (typeof raw !== 'string') {
     const text = serializeJson(raw, true, 0);
     return text === undefined ? notA(raw, 'representable as JSON') : ok(text);
@@ -797,11 +819,13 @@ function serializeJson(value: unknown, sortKeys: boolean, depth: number): string
     case 'boolean':
       return value ? 'true' : 'false';
     case 'bigint':
-      return value.toString();
+      // JSON columns hold integers beyond 64 bits as doubles; text keeps every digit.
+      return sortKeys ? canonicalNumberLiteral(value.toString()) : value.toString();
     case 'object': {
       if (value === null) return 'null';
       if (depth > MAX_JSON_DEPTH) return undefined;
       if (value instanceof JsonNumber) return canonicalNumberLiteral(value.text);
+      if (value instanceof ExactNumber) return sortKeys ? canonicalNumberLiteral(value.text) : value.text;
       if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'null' : JSON.stringify(value.toISOString());
       if (Array.isArray(value)) {
         const items: string[] = [];

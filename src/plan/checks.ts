@@ -6,8 +6,13 @@ import type { SyncPlan } from './plan.js';
 export function deleteGuardViolation(sync: SyncPlan): string | undefined {
   const deletes = sync.rows?.counts.delete ?? 0;
   if (deletes === 0) return undefined;
-  // An empty source is far more often a broken export than a wish to empty the table.
-  if (sync.sourceRows === 0) return `the source is empty, so ${sync.mode} would delete all ${deletes} row(s) in scope`;
+  // An empty source is far more often a broken export than a wish to empty the table. Every row
+  // rejected under max_rejected_rows leaves nothing to keep either.
+  const accepted = sync.sourceRows - sync.rejections.length;
+  if (accepted === 0) {
+    const what = sync.sourceRows === 0 ? 'the source is empty' : `every one of the source's ${sync.sourceRows} row(s) was rejected`;
+    return `${what}, so ${sync.mode} would delete all ${deletes} row(s) in scope`;
+  }
   const { maxDeletes, maxDeleteRatio } = sync.safety;
   if (maxDeletes !== undefined && deletes > maxDeletes) {
     return `${deletes} deletes exceed safety.max_deletes (${maxDeletes})`;

@@ -1,7 +1,9 @@
 /**
- * Desired versus actual rows (pure). Desired rows are held in a map by key; actual rows stream
- * past once, in key order, and are matched, compared column by column in canonical form, and
- * sorted into added / changed / removed according to the mode.
+ * Desired versus actual rows (pure). Both sides stream past once — desired rows in source order,
+ * actual rows in key order, in any interleaving — and are matched by key, compared column by
+ * column in canonical form, and sorted into added / changed / removed according to the mode.
+ * A row waits only until its partner arrives; matched rows that need no write are let go, so
+ * memory holds the rows to write, the rows still waiting, and one small entry per desired key.
  */
 import { collationKey } from '../mapping/collation.js';
 import { coerceValue } from '../mapping/coerce.js';
@@ -65,82 +67,245 @@ export function canonicalActual(value: Value, column: TargetColumn): Value {
   return coerced.ok ? coerced.value : value;
 }
 
-export class RowDiffer {
+/** A desired key already seen: its row (while it waits, or kept, see release), or just its line. */
+type SeenDesired = DesiredRow | number;
+
+interface PendingActual {
+  readonly row: Row;
+  /** Position in the destination's key order. */
+  readonly ordinal: number;
+}
+
+interface OrderedUpdate {
+  readonly ordinal: number;
+  readonly row: Row;
+}
+
+/**
+ * The differ: `addDesired` for each source row (in source order), `observe` for each destination
+ * row (in key order), interleaved as they arrive, then `finish`. The result is the same whatever
+ * the interleaving: inserts in source order, updates and deletes in destination key order.
+ */
+export class StreamingRowDiffer {
   private readonly rule;
   private readonly keyOf;
-  private readonly matched = new Set<string>();
-  private readonly inserts: Row[] = [];
-  private readonly updates: Row[] = [];
-  private readonly deletes: Row[] = [];
-  private readonly updateSamples: ChangedRow[] = [];
+  private readonly keyIndexes: readonly number[];
+  /** Desired rows not matched yet, in source order. */
+  private readonly pendingDesired = new Map<string, DesiredRow>();
+  /** Destination rows not matched yet, in key order (as read). */
+  private readonly pendingActual = new Map<string, PendingActual>();
+  /**
+   * More destination rows under a key already waiting: keys the database keeps apart but pssync's
+   * collation model equates (see collation.ts). Rare; they match like the first one.
+   */
+  private readonly moreActual = new Map<string, PendingActual[]>();
+  /** Every accepted desired key (duplicate detection), compact once matched. */
+  private readonly seen = new Map<string, SeenDesired>();
+  private readonly updates: OrderedUpdate[] = [];
+  private updateSamples: (ChangedRow & { readonly ordinal: number })[] = [];
   private skip = 0;
   private unchanged = 0;
   private actualRows = 0;
 
   constructor(
-    private readonly desired: ReadonlyMap<string, DesiredRow>,
     private readonly columns: readonly TargetColumn[],
     mode: Mode,
   ) {
     this.rule = modeRule(mode);
     this.keyOf = makeKeyOf(columns);
+    this.keyIndexes = columns.flatMap((column, index) => (column.isKey ? [index] : []));
+  }
+
+  /** The key a desired row is matched under. */
+  desiredKey(values: Row): string {
+    return this.keyOf(values);
+  }
+
+  /** The accepted desired row with this key, if any (its line, and its key values). */
+  earlier(key: string): { readonly line: number; readonly values: Row } | undefined {
+    const seen = this.seen.get(key);
+    if (seen === undefined || typeof seen !== 'number') return seen;
+    // Matched and let go: the key values are the key itself (see release).
+    const values: Value[] = new Array<Value>(this.columns.length).fill(null);
+    const keys = this.keyIndexes.length === 1 ? [key] : (JSON.parse(key) as Value[]);
+    this.keyIndexes.forEach((index, position) => (values[index] = keys[position] ?? null));
+    return { line: seen, values };
+  }
+
+  /** Desired rows waiting for a destination row with their key (or for `finish`: inserts). */
+  get waitingDesired(): number {
+    return this.pendingDesired.size;
+  }
+
+  /** Destination rows waiting for a desired row with their key (or for `finish`: deletes). */
+  get waitingActual(): number {
+    return this.pendingActual.size;
+  }
+
+  /** One accepted desired row (keys must be unique: check `earlier` first). */
+  addDesired(key: string, row: DesiredRow): void {
+    const actual = this.pendingActual.get(key);
+    if (actual === undefined) {
+      this.pendingDesired.set(key, row);
+      this.seen.set(key, row);
+      return;
+    }
+    this.pendingActual.delete(key);
+    this.release(key, row);
+    this.compare(row.values, actual.row, actual.ordinal);
+    const more = this.moreActual.get(key);
+    if (more === undefined) return;
+    this.moreActual.delete(key);
+    for (const other of more) this.compare(row.values, other.row, other.ordinal);
   }
 
   /** One destination row, values in target-column order (null for columns not yet in the table). */
   observe(actual: Row): void {
+    const ordinal = this.actualRows;
     this.actualRows += 1;
-    const canonical = actual.map((value, index) => canonicalActual(value, this.columns[index]!));
-    const key = this.keyOf(canonical);
-    const desired = this.desired.get(key);
-    if (!desired) {
-      if (this.rule.removed === 'delete') this.deletes.push(canonical);
+    // Hot path (issue 7): only key values are put in canonical form up front; the others only
+    // when they differ from the desired value as text (most do not: pssync wrote them).
+    const key = this.keyOf(this.canonicalKeys(actual));
+    const desired = this.pendingDesired.get(key);
+    if (desired !== undefined) {
+      this.pendingDesired.delete(key);
+      this.release(key, desired);
+      this.compare(desired.values, actual, ordinal);
       return;
     }
-    this.matched.add(key);
-    if (this.sameRow(desired.values, canonical)) {
-      this.unchanged += 1;
-    } else if (this.rule.changed === 'update') {
-      this.updates.push(desired.values);
-      if (this.updateSamples.length < SAMPLE_LIMIT) this.updateSamples.push({ before: canonical, after: desired.values });
-    } else {
-      this.skip += 1;
+    const matched = this.seen.get(key);
+    if (matched !== undefined && typeof matched !== 'number') {
+      // A second destination row under a matched key (see moreActual): compared like the first.
+      this.compare(matched.values, actual, ordinal);
+      return;
     }
+    if (!this.pendingActual.has(key)) {
+      this.pendingActual.set(key, { row: actual, ordinal });
+      return;
+    }
+    const more = this.moreActual.get(key);
+    if (more) more.push({ row: actual, ordinal });
+    else this.moreActual.set(key, [{ row: actual, ordinal }]);
   }
 
   finish(): RowDiff {
-    for (const [key, row] of this.desired) {
-      if (this.matched.has(key)) continue;
-      if (this.rule.added === 'insert') this.inserts.push(row.values);
+    const inserts: Row[] = [];
+    for (const row of this.pendingDesired.values()) {
+      if (this.rule.added === 'insert') inserts.push(row.values);
       else this.skip += 1;
     }
+    const deletes: Row[] = [];
+    if (this.rule.removed === 'delete') {
+      let waiting: Iterable<PendingActual> = this.pendingActual.values();
+      if (this.moreActual.size > 0) waiting = [...waiting, ...[...this.moreActual.values()].flat()].sort((a, b) => a.ordinal - b.ordinal);
+      for (const { row } of waiting) deletes.push(this.canonical(row));
+    }
+    // Updates found when the desired row came second are out of key order: restore it.
+    const updates = this.updates.sort((a, b) => a.ordinal - b.ordinal).map((update) => update.row);
     return {
-      ops: { inserts: this.inserts, updates: this.updates, deletes: this.deletes },
+      ops: { inserts, updates, deletes },
       counts: {
-        insert: this.inserts.length,
-        update: this.updates.length,
-        delete: this.deletes.length,
+        insert: inserts.length,
+        update: updates.length,
+        delete: deletes.length,
         skip: this.skip,
         unchanged: this.unchanged,
       },
       samples: {
-        insert: this.inserts.slice(0, SAMPLE_LIMIT),
-        update: this.updateSamples,
-        delete: this.deletes.slice(0, SAMPLE_LIMIT),
+        insert: inserts.slice(0, SAMPLE_LIMIT),
+        update: this.updateSamples.map(({ before, after }) => ({ before, after })),
+        delete: deletes.slice(0, SAMPLE_LIMIT),
       },
       actualRows: this.actualRows,
     };
   }
 
+  private compare(desired: Row, actual: Row, ordinal: number): void {
+    if (this.sameRow(desired, actual)) {
+      this.unchanged += 1;
+    } else if (this.rule.changed === 'update') {
+      this.updates.push({ ordinal, row: desired });
+      this.sample(ordinal, actual, desired);
+    } else {
+      this.skip += 1;
+    }
+  }
+
+  /** Keeps the first SAMPLE_LIMIT changes in key order. */
+  private sample(ordinal: number, actual: Row, desired: Row): void {
+    const samples = this.updateSamples;
+    if (samples.length >= SAMPLE_LIMIT && samples[samples.length - 1]!.ordinal < ordinal) return;
+    samples.push({ ordinal, before: this.canonical(actual), after: desired });
+    samples.sort((a, b) => a.ordinal - b.ordinal);
+    if (samples.length > SAMPLE_LIMIT) samples.pop();
+  }
+
+  /**
+   * A matched desired row is let go: only its line stays, for duplicate detection, when its key
+   * values are its key (exact collations: the common case). Otherwise the row stays whole —
+   * another destination row may still match it (see moreActual).
+   */
+  private release(key: string, row: DesiredRow): void {
+    const keys = this.keyIndexes.length === 1 ? [key] : (JSON.parse(key) as Value[]);
+    const exact = this.keyIndexes.every((index, position) => (row.values[index] ?? null) === keys[position]);
+    this.seen.set(key, exact ? row.line : row);
+  }
+
+  private canonical(actual: Row): Row {
+    return actual.map((value, index) => canonicalActual(value, this.columns[index]!));
+  }
+
+  /** The row with its key values in canonical form (the row itself when they already are). */
+  private canonicalKeys(actual: Row): Row {
+    let row: Value[] | undefined;
+    for (const index of this.keyIndexes) {
+      const value = actual[index] ?? null;
+      const canonical = canonicalActual(value, this.columns[index]!);
+      if (canonical !== value) (row ??= [...actual])[index] = canonical;
+    }
+    return row ?? actual;
+  }
+
+  /**
+   * Whether the destination row (as read) already holds the desired values. Equal text is equal
+   * (the desired value is canonical, and the canonical form of a canonical value is itself);
+   * otherwise the read value is compared in canonical form.
+   */
   private sameRow(desired: Row, actual: Row): boolean {
     for (let index = 0; index < desired.length; index += 1) {
-      const column = this.columns[index]!;
       const want = desired[index] ?? null;
-      const have = actual[index] ?? null;
+      const read = actual[index] ?? null;
+      if (want === read) continue;
+      const column = this.columns[index]!;
+      const have = canonicalActual(read, column);
       if (want === have) continue;
       // Key values the collation treats as equal are the same row and cannot be "updated".
       if (column.isKey && collationKey(want, column.collation) === collationKey(have, column.collation)) continue;
       return false;
     }
     return true;
+  }
+}
+
+
+/**
+ * The differ over a complete desired map (all source rows read first), then destination rows.
+ * The pipeline streams both sides into StreamingRowDiffer; this is the same differ, fed in order.
+ */
+export class RowDiffer {
+  private readonly differ: StreamingRowDiffer;
+
+  constructor(desired: ReadonlyMap<string, DesiredRow>, columns: readonly TargetColumn[], mode: Mode) {
+    this.differ = new StreamingRowDiffer(columns, mode);
+    for (const [key, row] of desired) this.differ.addDesired(key, row);
+  }
+
+  /** One destination row, values in target-column order (null for columns not yet in the table). */
+  observe(actual: Row): void {
+    this.differ.observe(actual);
+  }
+
+  finish(): RowDiff {
+    return this.differ.finish();
   }
 }

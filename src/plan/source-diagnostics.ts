@@ -1,4 +1,5 @@
 /** Turns source problems (malformed files, bad rows, missing fields) into positioned diagnostics (pure). */
+import { basename } from 'node:path';
 import type { FieldMapping, SourceConfig, SyncConfig } from '../manifest/types.js';
 import type { Rejection } from '../mapping/desired-rows.js';
 import type { Diagnostic } from '../model/diagnostic.js';
@@ -68,6 +69,9 @@ export function missingFieldDiagnostics(
 ): Diagnostic[] {
   if (source.kind !== 'csv' || !first) return [];
   const header = new Set(Object.keys(first.fields));
+  const [only] = header;
+  const other = header.size === 1 ? [';', '\t', '|', ','].find((delimiter) => delimiter !== source.delimiter && only!.includes(delimiter)) : undefined;
+  const hint = other ? `; the header is one column: is the delimiter ${JSON.stringify(other)}? (set \`delimiter\`)` : '';
   return fields
     .filter((field) => !header.has(field.from))
     .map((field) => ({
@@ -78,6 +82,23 @@ export function missingFieldDiagnostics(
       line: field.position.line,
       column: field.position.column,
       path: field.position.path,
-      message: `field \`${field.from}\` is not a column of ${source.path} (columns: ${[...header].join(', ')})`,
+      message: `field \`${field.from}\` is not a column of ${basename(source.path)} (columns: ${[...header].join(', ')})${hint}`,
     }));
+}
+
+/** Without `fields`, the fields come from the first record; an empty source gives none to write. */
+export function noFieldsDiagnostics(sync: SyncConfig, fields: readonly FieldMapping[]): Diagnostic[] {
+  if (fields.length > 0) return [];
+  return [
+    {
+      code: 'PSSYNC_E_SOURCE',
+      severity: 'error',
+      sync: sync.name,
+      file: sync.position.file,
+      line: sync.position.line,
+      column: sync.position.column,
+      path: sync.position.path,
+      message: 'no fields to sync: the sync has no `fields`, and the source has no record to take field names from; declare `fields`',
+    },
+  ];
 }

@@ -1,27 +1,33 @@
-/** Picks the reader for a source kind. */
+/** Picks the reader for a source kind. Every reader streams: memory does not grow with the source. */
+import type { Readable } from 'node:stream';
 import type { SourceConfig } from '../manifest/types.js';
 import { readCsv } from './csv.js';
+import { readJson } from './json.js';
+import { readMysqlQuery } from './mysql-query.js';
 import { readNdjson } from './ndjson.js';
-import { SourceError, type SourceRow } from './source.js';
+import { readParquet } from './parquet.js';
+import type { SourceRow } from './source.js';
 
-export function readSource(config: SourceConfig): AsyncIterable<SourceRow> {
+export interface ReadSourceOptions {
+  /** What `path: "-"` reads; defaults to process.stdin (tests pass their own). */
+  readonly stdin?: Readable;
+}
+
+export function readSource(config: SourceConfig, options: ReadSourceOptions = {}): AsyncIterable<SourceRow> {
   switch (config.kind) {
     case 'csv':
-      return readCsv(config);
+      return readCsv(config, options);
     case 'ndjson':
-      return readNdjson(config);
+      return readNdjson(config, options);
     case 'json':
+      return readJson(config, options);
     case 'parquet':
+      return readParquet(config, options);
     case 'mysql':
-      return unsupported(config.kind, config.kind === 'mysql' ? config.name : config.path);
+      return readMysqlQuery(config);
     default: {
       const never: never = config;
       throw new Error(`unknown source kind ${String(never)}`);
     }
   }
-}
-
-// eslint-disable-next-line require-yield
-async function* unsupported(kind: string, where: string): AsyncGenerator<SourceRow> {
-  throw new SourceError(where, `source kind "${kind}" is not supported by this version of pssync yet (csv and ndjson are)`);
 }

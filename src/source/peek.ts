@@ -2,6 +2,8 @@
 export interface Peeked<T> {
   readonly first: T | undefined;
   readonly all: AsyncIterable<T>;
+  /** Stops the underlying stream (closes its file or connection) when `all` will not be read. */
+  close(): Promise<void>;
 }
 
 export async function peek<T>(source: AsyncIterable<T>): Promise<Peeked<T>> {
@@ -10,12 +12,22 @@ export async function peek<T>(source: AsyncIterable<T>): Promise<Peeked<T>> {
   const first = head.done ? undefined : head.value;
   async function* all(): AsyncGenerator<T> {
     if (head.done) return;
-    yield head.value;
-    for (;;) {
-      const next = await iterator.next();
-      if (next.done) return;
-      yield next.value;
+    try {
+      yield head.value;
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) return;
+        yield next.value;
+      }
+    } finally {
+      await iterator.return?.();
     }
   }
-  return { first, all: all() };
+  return {
+    first,
+    all: all(),
+    async close() {
+      if (!head.done) await iterator.return?.();
+    },
+  };
 }

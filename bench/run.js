@@ -1,0 +1,463 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench [-- --rows N] [--smoke] [--rounds R] [--strategies auto,staging,direct]`
+ *
+ * Measures pssync against the practical limits of the same server, in the same run:
+ *   baselines  LOAD DATA LOCAL INFILE (mariadb/mysql client), a hand-written mysql2 loader
+ *              (INSERT … VALUES ? × 1,000 rows, one connection), a plain read of the CSV
+ *              (same parser) and of the table (SELECT * stream);
+ *   pssync     initial load (upsert, into a missing table), a no-op plan, a 1%/1%/1% mirror
+ *              re-sync, and the plan after it (must be empty) — per writer strategy, with peak
+ *              RSS, statements, rows per statement and statement (= transaction) durations.
+ * Prints a Markdown table with rows/s and ratios to the baselines, and checks the issue's targets.
+ * `--smoke` (CI): asserts nothing about speed, but fails when anything errors, when the writers
+ * disagree about the table's contents, or when a plan after apply is not empty.
+ */
+import { execFileSync } from 'node:child_process';
+import { cpus, freemem, tmpdir, totalmem } from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import mysql from 'mysql2/promise';
+import { ensureDataset, FIELDS, resyncCounts } from './lib/generate.js';
+import { measure, rssMethod } from './lib/measure.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..');
+const pssync = join(root, 'bin', 'pssync.js');
+
+// ---------------------------------------------------------------------------------------------
+// Options
+
+function parseArgs(argv) {
+  const options = {
+    rows: 1_000_000,
+    smoke: false,
+    rounds: 1,
+    strategies: ['auto', 'staging', 'direct'],
+    databaseUrl: process.env.PSSYNC_BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/',
+    database: 'pssync_bench',
+    dataDir: join(tmpdir(), 'pssync-bench'),
+    out: undefined,
+    cpuProf: undefined,
+    keep: false,
+  };
+  for (let index = 0; index < argv.length; index += 1) {
+    const [flag, inline] = argv[index].split(/=(.*)/s, 2);
+    const value = () => inline ?? argv[++index];
+    switch (flag) {
+      case '--rows': options.rows = Number(value()); break;
+      case '--smoke': options.smoke = true; break;
+      case '--rounds': options.rounds = Number(value()); break;
+      case '--strategies': options.strategies = value().split(',').map((name) => name.trim()).filter(Boolean); break;
+      case '--database-url': options.databaseUrl = value(); break;
+      case '--database': options.database = value(); break;
+      case '--data-dir': options.dataDir = resolve(value()); break;
+      case '--out': options.out = resolve(value()); break;
+      case '--cpu-prof': options.cpuProf = resolve(value()); break;
+      case '--keep': options.keep = true; break;
+      case '--help':
+        process.stdout.write(`npm run bench -- [--rows N] [--smoke] [--rounds R] [--strategies auto,staging,direct]
+  [--database-url mysql://user:pass@host:port/] [--database NAME] [--data-dir DIR] [--out FILE.md]
+  [--cpu-prof DIR] [--keep]
+Defaults: 1,000,000 rows, 1 round, all three strategies, $PSSYNC_BENCH_DATABASE_URL or
+mysql://root@127.0.0.1:3306/, database pssync_bench (dropped and re-created), data in ${join(tmpdir(), 'pssync-bench')}.
+`);
+        process.exit(0);
+      default:
+        throw new Error(`unknown option ${flag} (try --help)`);
+    }
+  }
+  if (!Number.isInteger(options.rows) || options.rows < 100) throw new Error('--rows must be an integer ≥ 100');
+  if (!Number.isInteger(options.rounds) || options.rounds < 1) throw new Error('--rounds must be an integer ≥ 1');
+  for (const strategy of options.strategies) {
+    if (!['auto', 'staging', 'direct'].includes(strategy)) throw new Error(`unknown strategy ${strategy}`);
+  }
+  return options;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+const fmt = (value, digits = 0) =>
+  value === undefined || Number.isNaN(value) ? '–' : value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const seconds = (ms) => (ms === undefined ? '–' : fmt(ms / 1000, 2));
+const ratio = (value) => (value === undefined || !Number.isFinite(value) ? '–' : `${fmt(value, 2)}×`);
+const median = (values) => {
+  const sorted = values.filter((value) => value !== undefined).sort((a, b) => a - b);
+  if (sorted.length === 0) return undefined;
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+class BenchError extends Error {}
+
+function fail(what, result) {
+  const output = `${result.stderr}\n${result.stdout}`.trim().split('\n').slice(-25).join('\n');
+  throw new BenchError(`${what} failed (exit ${result.code}):\n${output}`);
+}
+
+function commandExists(name) {
+  try {
+    execFileSync(name, ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function clientBinary() {
+  return ['mariadb', 'mysql'].find(commandExists);
+}
+
+function manifest({ table, csv, mode, strategy, databaseUrl }) {
+  const fields = FIELDS.map((field) => `      - { from: ${field.name}, to: ${field.name}, type: ${field.type} }`).join('\n');
+  return `version: 1
+destinations:
+  bench:
+    url: \${BENCH_DATABASE_URL}
+sources:
+  profiles:
+    kind: csv
+    path: ${JSON.stringify(csv)}
+syncs:
+  profiles:
+    source: profiles
+    destination: bench
+    table: ${table}
+    mode: ${mode}
+    primary_key: [id]${strategy === 'auto' ? '' : `\n    strategy: ${strategy}`}
+    safety: { max_delete_ratio: 0.05 }
+    fields:
+${fields}
+`;
+}
+
+/** The statistics line of `pssync apply`'s report (src/render/report.ts). */
+function parseApplyReport(stderr) {
+  const line = stderr.split('\n').find((text) => / applied \+\d+/.test(text));
+  if (!line) return undefined;
+  const counts = /applied \+(\d+) ~(\d+) -(\d+)/.exec(line);
+  const strategy = /with the (\w+) writer/.exec(line)?.[1];
+  const statements = Number(/\((\d+) statements/.exec(line)?.[1]);
+  const maxRows = /at most ([\d,]+) rows/.exec(line)?.[1];
+  const medianMs = /median ([\d,]+) ms/.exec(line)?.[1];
+  const maxMs = /max ([\d,]+) ms/.exec(line)?.[1] ?? /longest statement ([\d,]+) ms/.exec(line)?.[1];
+  const num = (text) => (text === undefined ? undefined : Number(text.replace(/,/g, '')));
+  return {
+    insert: Number(counts[1]),
+    update: Number(counts[2]),
+    delete: Number(counts[3]),
+    strategy,
+    statements,
+    maxRowsPerStatement: num(maxRows),
+    medianStatementMs: num(medianMs),
+    maxStatementMs: num(maxMs),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The run
+
+async function main() {
+  const options = parseArgs(process.argv.slice(2));
+  const rows = options.rows;
+  const url = new URL(options.databaseUrl);
+  const databaseUrl = new URL(options.databaseUrl);
+  databaseUrl.pathname = `/${options.database}`;
+  const admin = await mysql.createConnection({
+    host: url.hostname,
+    port: Number(url.port || 3306),
+    user: decodeURIComponent(url.username || 'root'),
+    password: decodeURIComponent(url.password),
+    multipleStatements: false,
+  });
+  const [[{ version }]] = await admin.query('SELECT VERSION() AS version');
+  const [[{ localInfile }]] = await admin.query('SELECT @@local_infile AS localInfile');
+  await admin.query(`DROP DATABASE IF EXISTS ${mysql.escapeId(options.database)}`);
+  await admin.query(`CREATE DATABASE ${mysql.escapeId(options.database)}`);
+  await admin.changeUser({ database: options.database });
+
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 2 ** 30, 1)} GiB RAM (${fmt(freemem() / 2 ** 30, 1)} GiB free), Node ${process.version}`;
+  log(`pssync bench: ${fmt(rows)} rows, ${options.rounds} round(s), strategies ${options.strategies.join(', ')}${options.smoke ? ' (smoke)' : ''}`);
+  log(`server ${version} at ${url.host}; ${machine}`);
+
+  const started = performance.now();
+  const data = await ensureDataset(options.dataDir, rows);
+  log(`data: ${data.dir} (${seconds(performance.now() - started)} s)`);
+  const counts = resyncCounts(rows);
+  const resyncRows = rows - counts.removed + counts.added;
+
+  const work = mkdtempSync(join(tmpdir(), 'pssync-bench-work-'));
+  const env = { ...process.env, BENCH_DATABASE_URL: databaseUrl.toString(), NO_COLOR: '1', PSSYNC_MANIFEST: '' };
+  if (options.cpuProf) mkdirSync(options.cpuProf, { recursive: true });
+  const nodeArgs = (label) => (options.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProf, '--cpu-prof-name', `${label}.cpuprofile`] : []);
+
+  const client = clientBinary();
+  const createDdl = await tableDdl(work, env, rows);
+
+  /** name → list of measurements (one per round) */
+  const results = new Map();
+  const record = (name, value) => {
+    if (!results.has(name)) results.set(name, []);
+    results.get(name).push(value);
+  };
+  const problems = [];
+  const checksums = new Map();
+
+  const resetTable = async (table) => {
+    await admin.query(`DROP TABLE IF EXISTS ${mysql.escapeId(table)}`);
+  };
+  const checksum = async (table) => {
+    const [[row]] = await admin.query(`CHECKSUM TABLE ${mysql.escapeId(table)}`);
+    return String(row.Checksum);
+  };
+
+  const baselines = {
+    async loadData() {
+      if (!client) {
+        problems.push('LOAD DATA baseline skipped: neither the `mariadb` nor the `mysql` client is installed');
+        return;
+      }
+      if (Number(localInfile) !== 1) {
+        problems.push('LOAD DATA baseline skipped: the server has local_infile=OFF (SET GLOBAL local_infile=1 to measure it)');
+        return;
+      }
+      await resetTable('load_data');
+      await admin.query(createDdl('load_data'));
+      const columns = FIELDS.map((field) => (field.name === 'company' ? '@company' : `\`${field.name}\``)).join(', ');
+      const sql = `LOAD DATA LOCAL INFILE ${mysql.escape(data.base)} INTO TABLE load_data CHARACTER SET utf8mb4
+        FIELDS TERMINATED BY ',' OPTIONALLY ENCLOSED BY '"' ESCAPED BY '' LINES TERMINATED BY '\\n' IGNORE 1 LINES
+        (${columns}) SET company = NULLIF(@company, '')`;
+      const args = ['--local-infile=1', '-h', url.hostname, '-P', url.port || '3306', '-u', decodeURIComponent(url.username || 'root'), options.database, '-e', sql];
+      const result = await measure(client, args, { env: { ...process.env, MYSQL_PWD: decodeURIComponent(url.password) } });
+      if (result.code !== 0) fail('LOAD DATA', result);
+      const [[{ count }]] = await admin.query('SELECT COUNT(*) AS count FROM load_data');
+      if (Number(count) !== rows) throw new BenchError(`LOAD DATA loaded ${count} rows, expected ${rows}`);
+      record('load_data', { wallMs: result.wallMs, cpuMs: result.cpuMs, peakRssMb: result.peakRssMb });
+      log(`LOAD DATA LOCAL INFILE: ${seconds(result.wallMs)} s`);
+    },
+    /**
+     * The server's own floor for loading through INSERT statements: LOAD DATA's rows dumped as
+     * 4 MiB extended INSERTs (mariadb-dump), replayed by the command-line client into an empty
+     * table — the server parses and inserts, the client spends next to no CPU.
+     */
+    async insertReplay() {
+      const dumper = client === 'mariadb' ? 'mariadb-dump' : 'mysqldump';
+      if (!results.has('load_data') || !commandExists(dumper)) return;
+      const dumpFile = join(work, 'replay.sql');
+      const auth = ['-h', url.hostname, '-P', url.port || '3306', '-u', decodeURIComponent(url.username || 'root')];
+      const authEnv = { ...process.env, MYSQL_PWD: decodeURIComponent(url.password) };
+      execFileSync(dumper, [...auth, '--compact', '--no-create-info', '--skip-add-locks', '--skip-disable-keys', '--net-buffer-length=4194304', `--result-file=${dumpFile}`, options.database, 'load_data'], { env: authEnv });
+      await admin.query('RENAME TABLE load_data TO load_data_kept');
+      try {
+        await admin.query(createDdl('load_data'));
+        const result = await measure('sh', ['-c', `exec ${client} "$@" < "$DUMP"`, 'sh', ...auth, options.database], { env: { ...authEnv, DUMP: dumpFile } });
+        if (result.code !== 0) fail('INSERT replay', result);
+        record('insert_replay', { wallMs: result.wallMs, cpuMs: result.cpuMs, peakRssMb: result.peakRssMb });
+        log(`INSERT replay (server floor for INSERT statements): ${seconds(result.wallMs)} s`);
+      } finally {
+        await admin.query('DROP TABLE IF EXISTS load_data');
+        await admin.query('RENAME TABLE load_data_kept TO load_data');
+        rmSync(dumpFile, { force: true });
+      }
+    },
+    async mysql2Loader() {
+      await resetTable('mysql2_loader');
+      await admin.query(createDdl('mysql2_loader'));
+      const result = await measure(process.execPath, [join(here, 'lib', 'mysql2-loader.js'), databaseUrl.toString(), 'mysql2_loader', data.base]);
+      if (result.code !== 0) fail('mysql2 loader', result);
+      record('mysql2_loader', { wallMs: result.wallMs, cpuMs: result.cpuMs, peakRssMb: result.peakRssMb });
+      log(`mysql2 loader: ${seconds(result.wallMs)} s`);
+    },
+    async reads() {
+      const table = results.has('load_data') ? 'load_data' : 'mysql2_loader';
+      const csv = await measure(process.execPath, [join(here, 'lib', 'read-csv.js'), data.base]);
+      if (csv.code !== 0 || Number(csv.stdout) !== rows) fail('CSV read', csv);
+      const select = await measure(process.execPath, [join(here, 'lib', 'read-table.js'), databaseUrl.toString(), table]);
+      if (select.code !== 0 || Number(select.stdout) !== rows) fail('SELECT * read', select);
+      record('read_csv', { wallMs: csv.wallMs, cpuMs: csv.cpuMs, peakRssMb: csv.peakRssMb });
+      record('read_table', { wallMs: select.wallMs, cpuMs: select.cpuMs, peakRssMb: select.peakRssMb });
+      log(`plain reads: CSV ${seconds(csv.wallMs)} s, SELECT * ${seconds(select.wallMs)} s`);
+    },
+  };
+
+  const runPssync = async (label, args, expectCode = 0) => {
+    const result = await measure(process.execPath, [...nodeArgs(label), pssync, ...args], { cwd: work, env });
+    if (result.code !== expectCode) fail(`pssync ${args.join(' ')}`, result);
+    return result;
+  };
+
+  const pssyncSequence = async (strategy) => {
+    const table = `pssync_${strategy}`;
+    const initial = join(work, `initial-${strategy}.yaml`);
+    const resync = join(work, `resync-${strategy}.yaml`);
+    writeFileSync(initial, manifest({ table, csv: data.base, mode: 'upsert', strategy }));
+    writeFileSync(resync, manifest({ table, csv: data.resync, mode: 'mirror', strategy }));
+    await resetTable(table);
+
+    const load = await runPssync(`${strategy}-initial`, ['apply', '-f', initial, '--auto-approve']);
+    const loadStats = parseApplyReport(load.stderr);
+    if (!loadStats || loadStats.insert !== rows) throw new BenchError(`initial load (${strategy}) did not report +${rows}:\n${load.stderr.slice(-2000)}`);
+    record(`${strategy}:initial`, { wallMs: load.wallMs, cpuMs: load.cpuMs, peakRssMb: load.peakRssMb, stats: loadStats });
+    checksums.set(`${strategy}:initial`, await checksum(table));
+    log(`pssync ${strategy} initial load: ${seconds(load.wallMs)} s with the ${loadStats.strategy} writer, ${fmt(load.peakRssMb)} MB`);
+
+    const noop = await runPssync(`${strategy}-noop`, ['plan', '-f', initial, '--detailed-exitcode']);
+    record(`${strategy}:noop`, { wallMs: noop.wallMs, cpuMs: noop.cpuMs, peakRssMb: noop.peakRssMb });
+    log(`pssync ${strategy} no-op plan: ${seconds(noop.wallMs)} s, ${fmt(noop.peakRssMb)} MB`);
+
+    const mirror = await runPssync(`${strategy}-resync`, ['apply', '-f', resync, '--auto-approve']);
+    const mirrorStats = parseApplyReport(mirror.stderr);
+    if (!mirrorStats || mirrorStats.insert !== counts.added || mirrorStats.update !== counts.changed || mirrorStats.delete !== counts.removed) {
+      throw new BenchError(`mirror re-sync (${strategy}) did not report +${counts.added} ~${counts.changed} -${counts.removed}:\n${mirror.stderr.slice(-2000)}`);
+    }
+    record(`${strategy}:resync`, { wallMs: mirror.wallMs, cpuMs: mirror.cpuMs, peakRssMb: mirror.peakRssMb, stats: mirrorStats });
+    checksums.set(`${strategy}:resync`, await checksum(table));
+    log(`pssync ${strategy} mirror re-sync: ${seconds(mirror.wallMs)} s, ${fmt(mirror.peakRssMb)} MB`);
+
+    // Plan after apply must be empty (exit 0 with --detailed-exitcode; 2 would mean changes).
+    const after = await runPssync(`${strategy}-after`, ['plan', '-f', resync, '--detailed-exitcode']);
+    record(`${strategy}:after`, { wallMs: after.wallMs, cpuMs: after.cpuMs, peakRssMb: after.peakRssMb });
+    const [[{ count }]] = await admin.query(`SELECT COUNT(*) AS count FROM ${mysql.escapeId(table)}`);
+    if (Number(count) !== resyncRows) throw new BenchError(`${table} has ${count} rows after the re-sync, expected ${resyncRows}`);
+  };
+
+  try {
+    for (let round = 0; round < options.rounds; round += 1) {
+      if (options.rounds > 1) log(`round ${round + 1} of ${options.rounds}`);
+      // Alternate baselines with pssync runs, rotating the strategy order between rounds, so
+      // that slow drift (page cache, InnoDB purge, thermal) does not favour one side.
+      const strategies = options.strategies.map((_, index) => options.strategies[(index + round) % options.strategies.length]);
+      const steps = [baselines.loadData, () => pssyncSequence(strategies[0]), baselines.mysql2Loader, baselines.insertReplay];
+      strategies.slice(1).forEach((strategy, index) => {
+        steps.push(() => pssyncSequence(strategy));
+        if (index === 0) steps.push(baselines.reads);
+      });
+      if (strategies.length < 2) steps.push(baselines.reads);
+      for (const step of steps) await step();
+    }
+
+    // The writers must agree: identical table contents after the load and after the re-sync.
+    for (const phase of ['initial', 'resync']) {
+      const sums = new Set(options.strategies.map((strategy) => checksums.get(`${strategy}:${phase}`)));
+      if (sums.size > 1) {
+        throw new BenchError(`the writers disagree after the ${phase === 'initial' ? 'initial load' : 're-sync'}: ${options.strategies.map((strategy) => `${strategy}=${checksums.get(`${strategy}:${phase}`)}`).join(', ')}`);
+      }
+    }
+    if (results.has('load_data')) {
+      const loaded = await checksum('load_data');
+      const mine = checksums.get(`${options.strategies[0]}:initial`);
+      if (loaded !== mine) problems.push(`CHECKSUM TABLE of pssync's initial load (${mine}) differs from LOAD DATA's (${loaded})`);
+    }
+  } finally {
+    if (!options.keep) await admin.query(`DROP DATABASE IF EXISTS ${mysql.escapeId(options.database)}`);
+    await admin.end();
+    rmSync(work, { recursive: true, force: true });
+  }
+
+  const markdown = report({ options, rows, counts, version, machine, results, problems });
+  process.stdout.write(`\n${markdown}`);
+  if (options.out) writeFileSync(options.out, markdown);
+}
+
+/** CREATE TABLE exactly as pssync plans it for the manifest's fields, for the baselines' tables. */
+async function tableDdl(work, env) {
+  const probe = join(work, 'probe.yaml');
+  writeFileSync(probe, manifest({ table: 'probe_table', csv: join(work, 'probe.csv'), mode: 'upsert', strategy: 'auto' }));
+  writeFileSync(join(work, 'probe.csv'), `${FIELDS.map((field) => field.name).join(',')}\n`);
+  const result = await measure(process.execPath, [pssync, 'plan', '-f', probe, '--format', 'json'], { cwd: work, env });
+  if (result.code !== 0) fail('pssync plan (probe for the table DDL)', result);
+  const ddl = JSON.parse(result.stdout).syncs[0].ddl[0];
+  if (!ddl?.includes('`probe_table`')) throw new BenchError(`unexpected probe DDL: ${ddl}`);
+  return (table) => ddl.replace('`probe_table`', `\`${table}\``);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+
+function report({ options, rows, counts, version, machine, results, problems }) {
+  const get = (name) => results.get(name) ?? [];
+  const wall = (name) => median(get(name).map((entry) => entry.wallMs));
+  const rss = (name) => Math.max(...get(name).map((entry) => entry.peakRssMb ?? 0)) || undefined;
+  const stats = (name) => get(name).map((entry) => entry.stats).filter(Boolean);
+  const loadData = wall('load_data');
+  const loader = wall('mysql2_loader');
+  const reads = wall('read_csv') !== undefined && wall('read_table') !== undefined ? wall('read_csv') + wall('read_table') : undefined;
+  const rate = (ms, count) => (ms === undefined ? undefined : count / (ms / 1000));
+  const resyncWork = counts.added + counts.changed + counts.removed;
+
+  const lines = [];
+  lines.push(`### ${fmt(rows)} rows — ${new Date().toISOString().slice(0, 10)}`, '');
+  lines.push(`Server ${version}; ${machine}. Peak RSS: ${rssMethod}. Median of ${options.rounds} round(s).`, '');
+  lines.push('| run | wall s | rows/s | vs LOAD DATA | vs mysql2 loader | vs reads | client CPU s | peak RSS MB | statements | max rows/stmt | stmt median / max ms |');
+  lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  const row = (label, name, count, compare) => {
+    const ms = wall(name);
+    if (ms === undefined) return;
+    const perSecond = rate(ms, count);
+    const s = stats(name);
+    const statements = s.length ? fmt(median(s.map((x) => x.statements))) : '';
+    const maxRows = s.length && s[0].maxRowsPerStatement !== undefined ? fmt(Math.max(...s.map((x) => x.maxRowsPerStatement))) : '';
+    const times = s.length ? `${s[0].medianStatementMs !== undefined ? fmt(median(s.map((x) => x.medianStatementMs))) : '?'} / ${fmt(Math.max(...s.map((x) => x.maxStatementMs ?? 0)))}` : '';
+    lines.push(
+      `| ${label} | ${seconds(ms)} | ${fmt(perSecond)} | ${compare.loadData && loadData ? ratio(perSecond / rate(loadData, rows)) : ''} | ${compare.loader && loader ? ratio(perSecond / rate(loader, rows)) : ''} | ${compare.reads && reads ? ratio(ms / reads) : ''} | ${seconds(median(get(name).map((entry) => entry.cpuMs)))} | ${fmt(rss(name))} | ${statements} | ${maxRows} | ${times} |`,
+    );
+  };
+  row('baseline: LOAD DATA LOCAL INFILE', 'load_data', rows, {});
+  row('baseline: replay of 4 MiB extended INSERTs (server floor)', 'insert_replay', rows, { loadData: true });
+  row('baseline: mysql2 loader (VALUES ? × 1,000)', 'mysql2_loader', rows, { loadData: true });
+  row('baseline: read CSV (same parser)', 'read_csv', rows, {});
+  row('baseline: SELECT * stream', 'read_table', rows, {});
+  for (const strategy of options.strategies) {
+    const resolved = stats(`${strategy}:initial`)[0]?.strategy;
+    const name = strategy === 'auto' ? `auto (→ ${resolved ?? '?'})` : strategy;
+    row(`pssync ${name}: initial load (upsert)`, `${strategy}:initial`, rows, { loadData: true, loader: true });
+    row(`pssync ${name}: no-op plan`, `${strategy}:noop`, rows, { reads: true });
+    row(`pssync ${name}: mirror re-sync 1%/1%/1%`, `${strategy}:resync`, resyncWork, {});
+    row(`pssync ${name}: plan after re-sync (empty)`, `${strategy}:after`, rows - counts.removed + counts.added, { reads: true });
+  }
+  lines.push(
+    '',
+    '"vs reads" is wall time over the plain reads of both sides one after the other (CSV + SELECT *); rows/s of the re-sync counts the rows written (+ ~ -). ' +
+      'Client CPU is user + system time of the measured process (for LOAD DATA and the replay: the command-line client; the server\'s CPU is not included).',
+  );
+
+  // Targets, for the default strategy (auto) when it ran, else each strategy measured.
+  const targetStrategies = options.strategies.includes('auto') ? ['auto'] : options.strategies;
+  lines.push('', '| target (issue 7, at 1,000,000 rows) | strategy | measured | met |', '|---|---|---:|:---:|');
+  const check = (label, strategy, measured, ok) => lines.push(`| ${label} | ${strategy} | ${measured} | ${ok === undefined ? '–' : ok ? 'yes' : '**no**'} |`);
+  for (const strategy of targetStrategies) {
+    const initial = wall(`${strategy}:initial`);
+    if (initial === undefined) continue;
+    const initialRate = rate(initial, rows);
+    const vsLoad = loadData ? initialRate / rate(loadData, rows) : undefined;
+    const vsLoader = loader ? initialRate / rate(loader, rows) : undefined;
+    check('initial load ≥ 0.6 × LOAD DATA rows/s', strategy, ratio(vsLoad), vsLoad === undefined ? undefined : vsLoad >= 0.6);
+    check('initial load ≥ 1.2 × mysql2 loader rows/s', strategy, ratio(vsLoader), vsLoader === undefined ? undefined : vsLoader >= 1.2);
+    const resync = wall(`${strategy}:resync`);
+    check('mirror re-sync ≤ 0.2 × initial load wall time', strategy, ratio(resync / initial), resync / initial <= 0.2);
+    const noop = wall(`${strategy}:noop`);
+    check('no-op plan ≤ 1.0 × reads of both sides', strategy, ratio(reads ? noop / reads : undefined), reads ? noop / reads <= 1.0 : undefined);
+    const peak = Math.max(rss(`${strategy}:initial`) ?? 0, rss(`${strategy}:noop`) ?? 0, rss(`${strategy}:resync`) ?? 0, rss(`${strategy}:after`) ?? 0);
+    check('peak RSS ≤ 300 MB', strategy, `${fmt(peak)} MB`, peak <= 300);
+    const all = [...stats(`${strategy}:initial`), ...stats(`${strategy}:resync`)];
+    const maxRows = Math.max(...all.map((x) => x.maxRowsPerStatement ?? 0));
+    const medianMs = Math.max(...all.map((x) => x.medianStatementMs ?? 0));
+    const maxMs = Math.max(...all.map((x) => x.maxStatementMs ?? 0));
+    check('statements ≤ 100,000 rows', strategy, fmt(maxRows), maxRows <= 100_000);
+    check('transaction median ≤ 5 s, max ≤ 20 s', strategy, `${fmt(medianMs)} / ${fmt(maxMs)} ms`, medianMs <= 5000 && maxMs <= 20_000);
+  }
+  if (rows !== 1_000_000) lines.push('', `(Targets are defined at 1,000,000 rows; this run had ${fmt(rows)}.)`);
+  if (problems.length) lines.push('', ...problems.map((problem) => `- ${problem}`));
+  return lines.join('\n') + '\n';
+}
+
+function log(message) {
+  process.stderr.write(`${message}\n`);
+}
+
+main().catch((error) => {
+  process.stderr.write(`bench: ${error instanceof BenchError ? error.message : error?.stack ?? error}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,46 @@
+/**
+ * Offline source checks, for `pssync validate`: each file source a sync reads is streamed through
+ * the same mapping and coercion as `plan`, against the manifest's declared types. Without a
+ * database, live column types and collations are unknown (an undeclared column is TEXT, or
+ * VARCHAR(255) for a key, and keys compare exactly), so plan can still find problems validate
+ * cannot: a value too long for a live column, two keys equal under a _ci collation.
+ * Query sources (kind: mysql) are skipped: they need a database.
+ */
+import { mysqlDialect } from '../dialect/mysql.js';
+import type { Config, SyncConfig } from '../manifest/types.js';
+import type { Diagnostic } from '../model/diagnostic.js';
+import { missingFieldDiagnostics, rejectionDiagnostics, sourceDiagnostics } from '../plan/source-diagnostics.js';
+import { fieldMappingsOf, resolveTargetColumns } from '../plan/target.js';
+import { readSource } from '../source/open-source.js';
+import { peek } from '../source/peek.js';
+import { SourceError } from '../source/source.js';
+import { collectDesiredRows } from './desired-rows.js';
+
+/** Declared types only: the dialect decides nothing without live columns. */
+const OFFLINE_DIALECT = mysqlDialect('offline');
+
+export async function validateSources(config: Config, syncs: readonly SyncConfig[] = config.syncs): Promise<Diagnostic[]> {
+  const diagnostics: Diagnostic[] = [];
+  for (const sync of syncs) diagnostics.push(...(await validateSyncSource(config, sync)));
+  return diagnostics;
+}
+
+async function validateSyncSource(config: Config, sync: SyncConfig): Promise<Diagnostic[]> {
+  const source = config.sources.get(sync.source);
+  if (!source || source.kind === 'mysql' || source.path === '-') return [];
+  try {
+    const records = await peek(readSource(source));
+    const fields = fieldMappingsOf(sync, Object.keys(records.first?.fields ?? {}));
+    const columns = resolveTargetColumns(sync, fields, undefined, OFFLINE_DIALECT, undefined);
+    const missing = missingFieldDiagnostics(sync, source, fields, records.first);
+    if (missing.length > 0) {
+      await records.close();
+      return missing;
+    }
+    const desired = await collectDesiredRows(records.all, columns, sync.maxRejectedRows);
+    return rejectionDiagnostics(sync, source, desired.rejections);
+  } catch (error) {
+    if (!(error instanceof SourceError)) throw error;
+    return sourceDiagnostics(sync, error);
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * Desired versus actual, read at the same time (issue 7): the source is mapped and the destination
+ * read page by page concurrently, and both feed the streaming differ as they arrive. The server
+ * prepares destination pages while the client parses the source, and matched rows that need no
+ * write are let go at once, so memory holds what is to be written, not the whole source.
+ */
+import { DesiredRowCollector, type Rejection } from '../mapping/desired-rows.js';
+import type { Row } from '../model/row.js';
+import type { SourceRow } from '../source/source.js';
+import type { Mode } from './mode-rules.js';
+import { StreamingRowDiffer, type RowDiff } from './row-diff.js';
+import type { TargetColumn } from './target.js';
+
+/**
+ * Destination rows allowed to wait for their source rows before the destination read pauses until
+ * the source catches up. A source in key order keeps both sides in step; with an unordered one the
+ * read may stay paused until the source ends — then memory is what reading the source first took.
+ */
+const MAX_WAITING_ACTUAL = 10_000;
+
+export interface SyncDiffInput {
+  readonly source: AsyncIterable<SourceRow>;
+  readonly columns: readonly TargetColumn[];
+  readonly mode: Mode;
+  readonly maxRejectedRows: number;
+  /** Destination rows in key order, a page at a time; undefined when the table does not exist. */
+  readonly actual?: AsyncIterable<Row[]>;
+  /** Each destination page as read, before it is compared (fingerprints, progress). */
+  readonly onActualPage?: (page: readonly Row[]) => void;
+  /** Each accepted desired row, in source order (fingerprints of sources without a file). */
+  readonly onDesiredRow?: (values: Row) => void;
+}
+
+export interface SyncDiffResult {
+  /** Meaningful only when the rejections are within `maxRejectedRows`. */
+  readonly diff: RowDiff;
+  readonly rejections: readonly Rejection[];
+  readonly rejectedKeys: ReadonlySet<string>;
+  /** Source records read, and rows accepted. */
+  readonly sourceRows: number;
+  readonly acceptedRows: number;
+}
+
+export async function diffSync(input: SyncDiffInput): Promise<SyncDiffResult> {
+  const differ = new StreamingRowDiffer(input.columns, input.mode);
+  const collector = new DesiredRowCollector(input.columns, input.maxRejectedRows);
+  let sourceDone = false;
+  let stop = false;
+  let resumeActual: (() => void) | undefined;
+  const resume = (): void => {
+    const resolve = resumeActual;
+    resumeActual = undefined;
+    resolve?.();
+  };
+
+  const readSource = async (): Promise<void> => {
+    try {
+      for await (const record of input.source) {
+        const accepted = collector.add(record, (key) => differ.earlier(key));
+        if (accepted) {
+          input.onDesiredRow?.(accepted.row.values);
+          differ.addDesired(accepted.key, accepted.row);
+        }
+        if (collector.overflowing || stop) break;
+        if (resumeActual && differ.waitingActual < MAX_WAITING_ACTUAL / 2) resume();
+      }
+    } catch (error) {
+      stop = true;
+      throw error;
+    } finally {
+      sourceDone = true;
+      resume();
+    }
+  };
+
+  const readActual = async (): Promise<void> => {
+    if (!input.actual) return;
+    try {
+      for await (const page of input.actual) {
+        if (stop) break;
+        input.onActualPage?.(page);
+        for (const row of page) differ.observe(row);
+        // The destination got ahead of the source: wait, so that its rows do not pile up.
+        while (!sourceDone && !stop && differ.waitingActual > MAX_WAITING_ACTUAL) {
+          await new Promise<void>((resolve) => (resumeActual = resolve));
+        }
+        if (stop || collector.overflowing) break;
+      }
+    } catch (error) {
+      stop = true;
+      throw error;
+    }
+  };
+
+  const [source, actual] = await Promise.allSettled([readSource(), readActual()]);
+  if (source.status === 'rejected') throw source.reason;
+  if (actual.status === 'rejected') throw actual.reason;
+  return {
+    diff: differ.finish(),
+    rejections: collector.rejections,
+    rejectedKeys: collector.rejectedKeys,
+    sourceRows: collector.sourceRows,
+    acceptedRows: collector.accepted,
+  };
+}

@@ -1,0 +1,105 @@
+/**
+ * `kind: mysql`: a query against a MySQL-compatible database, streamed with the driver's row
+ * stream (backpressure pauses the socket; nothing is buffered beyond a few rows). Values arrive
+ * as text exactly as the destination reader gets them (db/connection.ts: DECIMAL and BIGINT digit
+ * for digit, DATETIME as written, BIT as its number, timestamps in UTC), NULL as null. Row numbers
+ * (1-based) are the rows' positions in the result. On Vitess (PlanetScale) the session switches
+ * to `workload = olap`, which streams results beyond the OLTP 100,000-row limit.
+ * Only this file and db/ import mysql2.
+ */
+import mysql from 'mysql2';
+import type { Connection, FieldPacket } from 'mysql2';
+import { connectionOptions } from '../db/connection.js';
+import { redact, registerSecret } from '../db/redaction.js';
+import type { DestinationConfig, MysqlSourceConfig } from '../manifest/types.js';
+import { isLoopback, parseMysqlUrl } from '../manifest/mysql-url.js';
+import { SourceError, type SourceRow } from './source.js';
+
+/** Rows the driver may hold ahead of the reader. */
+const STREAM_ROWS = 1000;
+
+export function mysqlSourceName(config: Pick<MysqlSourceConfig, 'name'>): string {
+  return `source "${config.name}"`;
+}
+
+export async function* readMysqlQuery(config: MysqlSourceConfig): AsyncGenerator<SourceRow> {
+  const where = mysqlSourceName(config);
+  const parts = parseMysqlUrl(config.url);
+  if ('error' in parts) throw new SourceError(where, parts.error);
+  registerSecret(parts.password, { always: true });
+  const host = parts.host ?? '127.0.0.1';
+  const target: DestinationConfig = {
+    name: config.name,
+    host,
+    port: parts.port ?? 3306,
+    database: parts.database ?? '',
+    ...(parts.username !== undefined ? { username: parts.username } : {}),
+    ...(parts.password !== undefined ? { password: parts.password } : {}),
+    tls: parts.tls ?? (isLoopback(host) ? 'disabled' : 'required'),
+    createDatabase: false,
+    position: config.position,
+  };
+  const described = `${target.host}:${target.port}${target.database ? `/${target.database}` : ''}`;
+
+  let connection: Connection;
+  try {
+    connection = mysql.createConnection(connectionOptions(target, target.database !== ''));
+    await run(connection, "SET time_zone = '+00:00'");
+    // A source query reads; make the session refuse writes (best effort: not every server has it).
+    await run(connection, 'SET SESSION TRANSACTION READ ONLY').catch(() => undefined);
+    const [version] = (await run(connection, 'SELECT VERSION()')) as unknown as [string | null][];
+    if (/vitess/i.test(String(version?.[0] ?? ''))) await run(connection, "SET workload = 'olap'");
+  } catch (error) {
+    throw new SourceError(where, `cannot connect to the source database (${described}): ${redact(errorText(error))}`, undefined, { cause: error });
+  }
+
+  let names: string[] | undefined;
+  let rowNumber = 0;
+  const query = connection.query({ sql: config.query, rowsAsArray: true });
+  query.on('fields', (fields: FieldPacket[]) => {
+    names = fields.map((field) => field.name);
+  });
+  const rows = query.stream({ highWaterMark: STREAM_ROWS });
+  let finished = false;
+  try {
+    for await (const values of rows as AsyncIterable<(string | null)[]>) {
+      if (!Array.isArray(values)) throw new SourceError(where, 'the query returns no rows: a mysql source needs a SELECT (or another statement with a result set)');
+      if (rowNumber === 0) checkNames(where, names);
+      rowNumber++;
+      const fields: Record<string, string | null> = {};
+      for (let index = 0; index < values.length; index++) fields[names![index]!] = values[index] ?? null;
+      yield { fields, line: rowNumber };
+    }
+    finished = true;
+  } catch (error) {
+    if (error instanceof SourceError) throw error;
+    const what = rowNumber === 0 ? 'the query failed' : `the query failed after ${rowNumber} row(s) (the connection was lost or the server stopped it)`;
+    throw new SourceError(where, `${what}: ${redact(errorText(error))}`, rowNumber === 0 ? undefined : rowNumber + 1, { cause: error });
+  } finally {
+    if (finished) connection.end(() => undefined);
+    else connection.destroy();
+  }
+}
+
+function checkNames(where: string, names: readonly string[] | undefined): void {
+  if (!names) throw new SourceError(where, 'the query returned rows without column names');
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (seen.has(name)) throw new SourceError(where, `the query returns two columns named \`${name}\`; give one an alias (… AS other_name)`);
+    seen.add(name);
+  }
+}
+
+function run(connection: Connection, sql: string): Promise<unknown[]> {
+  return new Promise((resolve, reject) => {
+    connection.query({ sql, rowsAsArray: true }, (error, rows) => (error ? reject(error) : resolve(rows as unknown[])));
+  });
+}
+
+function errorText(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: string }).code;
+    return code && !error.message.includes(code) ? `${code}: ${error.message}` : error.message;
+  }
+  return String(error);
+}

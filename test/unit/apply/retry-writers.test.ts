@@ -1,0 +1,331 @@
+/**
+ * The StatementRunner and both writers against a scripted fake database: transient failures are
+ * retried after reconnecting, shrink-and-retry halves statements until the server accepts them,
+ * permanent errors stop with a clear message, a lost table lock stops before the next statement —
+ * and whatever happens, every planned row is written exactly once.
+ */
+import { describe, expect, it } from 'vitest';
+import { directWriter } from '../../../src/apply/direct-writer.js';
+import type { RetryPolicy } from '../../../src/apply/retry.js';
+import { stagingWriter } from '../../../src/apply/staging-writer.js';
+import { StatementRunner, StatementFailed, type WriteContext } from '../../../src/apply/writer.js';
+import type { Db, SqlValue } from '../../../src/db/connection.js';
+import { mysqlDialect } from '../../../src/dialect/mysql.js';
+import { PssyncError } from '../../../src/model/errors.js';
+import type { Row } from '../../../src/model/row.js';
+import type { Mode } from '../../../src/plan/mode-rules.js';
+import type { SyncPlan } from '../../../src/plan/plan.js';
+import { column } from '../plan/build.js';
+
+const FAST: RetryPolicy = { retries: 5, minDelayMs: 1, maxDelayMs: 2, maxRetryTimeMs: 10_000, retriesPerSync: 1_000 };
+
+const lost = () => Object.assign(new Error('Connection lost: The server closed the connection.'), { code: 'PROTOCOL_CONNECTION_LOST', fatal: true });
+const deadlock = () => Object.assign(new Error('Deadlock found when trying to get lock; try restarting transaction'), { errno: 1213, code: 'ER_LOCK_DEADLOCK' });
+const rowCountExceeded = () => Object.assign(new Error('target: ks.0.primary: vttablet: rpc error: code = Aborted desc = Row count exceeded 100000 (errno 1203) (sqlstate 42000)'), { errno: 1203 });
+const txTimeout = () => Object.assign(new Error('vttablet: rpc error: code = Aborted desc = transaction 1: ended at 2024-01-01 00:00:00.000 UTC (exceeded timeout: 20s) (errno 1105) (sqlstate HY000)'), { errno: 1105 });
+const packetTooLarge = () => Object.assign(new Error("Got a packet bigger than 'max_allowed_packet' bytes"), { errno: 1153, code: 'ER_NET_PACKET_TOO_LARGE', fatal: true });
+
+type Outcome = Error | 'commit-then-lose' | undefined;
+
+/**
+ * A database that keeps the staging table and the destination as maps and answers each statement
+ * with what `script` says: success, an error (nothing written), or "commit then lose the
+ * connection" (written, but the client never hears so).
+ */
+class FakeDb implements Db {
+  readonly sent: string[] = [];
+  readonly staged = new Map<number, string>();
+  readonly destination = new Map<string, string>();
+  readonly deleted: string[] = [];
+  reconnects = 0;
+  private open = true;
+
+  constructor(private readonly script: (sql: string, params: readonly SqlValue[], db: FakeDb) => Outcome = () => undefined) {}
+
+  async query(sql: string): Promise<(string | null)[][]> {
+    if (!this.open) throw new Error("Can't add new command when connection is in closed state");
+    if (/max_allowed_packet/.test(sql)) return [['16777216']];
+    return [];
+  }
+
+  async execute(sql: string, params: readonly SqlValue[] = []): Promise<number> {
+    if (!this.open) throw Object.assign(new Error("Can't add new command when connection is in closed state"), { fatal: true });
+    this.sent.push(sql);
+    const outcome = this.script(sql, params, this);
+    if (outcome instanceof Error) {
+      if ((outcome as { fatal?: boolean }).fatal) this.open = false;
+      throw outcome;
+    }
+    const affected = this.apply(sql, params);
+    if (outcome === 'commit-then-lose') {
+      this.open = false;
+      throw lost();
+    }
+    return affected;
+  }
+
+  /** Just enough SQL to follow the writers: staging inserts, range merges, direct upserts/deletes. */
+  private apply(sql: string, params: readonly SqlValue[]): number {
+    if (/^INSERT INTO `_pssync_stage_/.test(sql)) {
+      expect(sql.endsWith(' ON DUPLICATE KEY UPDATE `_pk` = `_pk`')).toBe(true);
+      let count = 0;
+      for (const match of sql.matchAll(/\((\d+),'(added|changed|removed)','([^']*)'/g)) {
+        const pk = Number(match[1]);
+        // A row already staged is skipped (ON DUPLICATE KEY UPDATE `_pk` = `_pk`), never doubled.
+        if (!this.staged.has(pk)) count += 1;
+        this.staged.set(pk, match[3]!);
+      }
+      return count;
+    }
+    if (/^INSERT INTO `t` \(.*\) SELECT/.test(sql)) {
+      const [from, to] = params as [number, number];
+      for (let pk = from; pk <= to; pk += 1) this.destination.set(this.staged.get(pk)!, `row ${pk}`);
+      return to - from + 1;
+    }
+    if (/^DELETE t FROM/.test(sql)) {
+      const [from, to] = params as [number, number];
+      for (let pk = from; pk <= to; pk += 1) {
+        this.destination.delete(this.staged.get(pk)!);
+        this.deleted.push(this.staged.get(pk)!);
+      }
+      return to - from + 1;
+    }
+    if (/^INSERT INTO `t` \(.*\) VALUES/.test(sql)) {
+      for (const match of sql.matchAll(/\('([^']*)'/g)) this.destination.set(match[1]!, 'direct');
+      return 0;
+    }
+    if (/^DELETE FROM `t`/.test(sql)) {
+      for (const match of sql.matchAll(/'([^']*)'/g)) {
+        this.destination.delete(match[1]!);
+        this.deleted.push(match[1]!);
+      }
+      return 0;
+    }
+    return 0;
+  }
+
+  escape(value: SqlValue): string {
+    return `'${String(value)}'`;
+  }
+
+  isOpen(): boolean {
+    return this.open;
+  }
+
+  async reconnect(): Promise<void> {
+    this.reconnects += 1;
+    this.open = true;
+  }
+
+  async close(): Promise<void> {}
+}
+
+/** Tuples in a multi-row statement (staging and direct inserts). */
+const tuples = (sql: string) => (sql.match(/\('/g) ?? []).length + (sql.match(/\(\d+,'(added|changed|removed)'/g) ?? []).length;
+
+const COLUMNS = [column('id', 'varchar(20)', { key: true }), column('name', 'varchar(20)')];
+
+function rows(prefix: string, count: number): Row[] {
+  return Array.from({ length: count }, (_, index) => [`${prefix}${index}`, `name ${index}`]);
+}
+
+function plan(mode: Mode, inserts: Row[], updates: Row[] = [], deletes: Row[] = []): SyncPlan {
+  return {
+    name: 's',
+    kind: 'table',
+    destination: 'db',
+    table: 't',
+    mode,
+    strategy: 'staging',
+    safety: {},
+    columns: COLUMNS,
+    schema: { ddl: [], createsTable: false, addedColumns: [], diagnostics: [] },
+    rows: {
+      ops: { inserts, updates, deletes },
+      counts: { insert: inserts.length, update: updates.length, delete: deletes.length, skip: 0, unchanged: 0 },
+      samples: { insert: [], update: [], delete: [] },
+      actualRows: 0,
+    },
+    sourceRows: inserts.length + updates.length,
+    rejections: [],
+    diagnostics: [],
+    fingerprints: {},
+  } as unknown as SyncPlan;
+}
+
+function context(db: FakeDb, sync: SyncPlan, runner = new StatementRunner(db, { policy: FAST }), maxRowsPerStatement = 100_000): WriteContext {
+  const dialect = mysqlDialect('8.0.36');
+  return {
+    db,
+    dialect: { ...dialect, caps: { ...dialect.caps, maxRowsPerStatement } },
+    plan: sync,
+    runId: 'run1',
+    maxAllowedPacket: 64 * 1024 * 1024,
+    run: runner,
+    onProgress: () => undefined,
+  };
+}
+
+describe('StatementRunner', () => {
+  it('retries a transient error after reconnecting, and counts it', async () => {
+    let calls = 0;
+    const db = new FakeDb(() => (++calls === 1 ? lost() : calls === 2 ? deadlock() : undefined));
+    const runner = new StatementRunner(db, { policy: FAST });
+    await runner.execute('UPDATE x SET a = 1');
+    expect(db.sent).toEqual(['UPDATE x SET a = 1', 'UPDATE x SET a = 1', 'UPDATE x SET a = 1']);
+    expect(db.reconnects).toBe(1);
+    expect(runner.retries).toBe(2);
+    expect(runner.reconnects).toBe(1);
+    expect(runner.statements).toBe(1);
+  });
+
+  it('stops on a permanent error with a message saying what it was doing, keeping errno and code', async () => {
+    const db = new FakeDb(() => Object.assign(new Error("Unknown column 'ltv' in 'field list'"), { errno: 1054, code: 'ER_BAD_FIELD_ERROR' }));
+    const runner = new StatementRunner(db, { policy: FAST });
+    const error = await runner.execute('INSERT …', [], { label: 'upserting staged rows 1–10 into `t`' }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(StatementFailed);
+    expect(error).toMatchObject({ errno: 1054, code: 'ER_BAD_FIELD_ERROR' });
+    expect((error as Error).message).toBe("upserting staged rows 1–10 into `t` failed (permanent error: unknown column): Unknown column 'ltv' in 'field list'");
+    expect(db.sent).toHaveLength(1);
+  });
+
+  it('says it gave up when transient errors outlast the retries', async () => {
+    const db = new FakeDb(() => deadlock());
+    const runner = new StatementRunner(db, { policy: { ...FAST, retries: 2 } });
+    await expect(runner.execute('UPDATE x', [], { label: 'updating' })).rejects.toThrow('updating failed (deadlock, gave up retrying): Deadlock found');
+    expect(db.sent).toHaveLength(3);
+  });
+
+  it('treats the doneOnRetry error as success only on a retry (the first attempt committed, its answer was lost)', async () => {
+    const exists = () => Object.assign(new Error("Table 'x' already exists"), { errno: 1050 });
+    let calls = 0;
+    const db = new FakeDb(() => (++calls === 1 ? 'commit-then-lose' : exists()));
+    const runner = new StatementRunner(db, { policy: FAST });
+    await expect(runner.execute('CREATE TABLE x (a INT)', [], { doneOnRetry: (error) => (error as { errno?: number }).errno === 1050 })).resolves.toMatchObject({ affected: 0 });
+    const fresh = new FakeDb(() => exists());
+    await expect(new StatementRunner(fresh, { policy: FAST }).execute('CREATE TABLE x (a INT)', [], { doneOnRetry: () => true })).rejects.toThrow('already exists');
+  });
+
+  it('refuses to send anything once the table lock is lost', async () => {
+    const db = new FakeDb();
+    let held = true;
+    const lock = {
+      assertHeld() {
+        if (!held) throw new PssyncError('PSSYNC_E_LOCKED', 'lost the lock on table `t`');
+      },
+    };
+    const runner = new StatementRunner(db, { policy: FAST, lock });
+    await runner.execute('UPDATE t SET a = 1');
+    held = false;
+    await expect(runner.execute('UPDATE t SET a = 2')).rejects.toMatchObject({ code: 'PSSYNC_E_LOCKED' });
+    await runner.execute('DROP TABLE IF EXISTS `_pssync_stage_x`', [], { ignoreLock: true });
+    expect(db.sent).toEqual(['UPDATE t SET a = 1', 'DROP TABLE IF EXISTS `_pssync_stage_x`']);
+  });
+
+  it('a big statement that loses the connection twice is reported as too large (shrink), not retried forever', async () => {
+    const db = new FakeDb(() => Object.assign(new Error('write ECONNRESET'), { code: 'ECONNRESET', errno: -104, fatal: true }));
+    const runner = new StatementRunner(db, { policy: FAST });
+    const big = `INSERT INTO t VALUES ${'(1),'.repeat(100_000)}(1)`;
+    await expect(runner.execute(big, [], { shrinkable: true })).rejects.toMatchObject({ errno: 1153 });
+    expect(db.sent).toHaveLength(2);
+    // A small statement keeps retrying: a lost connection is not its fault.
+    const small = new FakeDb(() => Object.assign(new Error('write ECONNRESET'), { code: 'ECONNRESET', errno: -104, fatal: true }));
+    await expect(new StatementRunner(small, { policy: FAST }).execute('UPDATE t SET a = 1', [], { shrinkable: true })).rejects.toMatchObject({ code: 'ECONNRESET' });
+    expect(small.sent).toHaveLength(6);
+  });
+});
+
+describe('staging writer: shrink-and-retry and unknown outcomes', () => {
+  it('halves staging inserts refused as too large (1153) until they fit; every row staged once', async () => {
+    const db = new FakeDb((sql) => (/^INSERT INTO `_pssync_stage_/.test(sql) && tuples(sql) > 300 ? packetTooLarge() : undefined));
+    const writer = stagingWriter(context(db, plan('upsert', rows('a', 1_000))));
+    await writer.prepare();
+    expect([...db.staged.keys()].sort((a, b) => a - b)).toEqual(Array.from({ length: 1_000 }, (_, index) => index + 1));
+    const accepted = db.sent.filter((sql) => /^INSERT INTO `_pssync_stage_/.test(sql) && tuples(sql) <= 300);
+    expect(Math.max(...accepted.map(tuples))).toBeLessThanOrEqual(300);
+    expect(db.reconnects).toBeGreaterThan(0); // the server hangs up after 1153
+    await writer.write();
+    expect(db.destination.size).toBe(1_000);
+  });
+
+  it('halves merge ranges on "Row count exceeded" and on transaction timeouts; the ranges cover every row once', async () => {
+    const merged: Array<[number, number]> = [];
+    let timeouts = 0;
+    const db = new FakeDb((sql, params) => {
+      if (!/SELECT .* FROM `_pssync_stage_/.test(sql) && !/^DELETE t FROM/.test(sql)) return undefined;
+      const [from, to] = params as [number, number];
+      if (to - from + 1 > 700) return rowCountExceeded();
+      if (to - from + 1 > 400 && timeouts++ < 3) return txTimeout();
+      merged.push([from, to]);
+      return undefined;
+    });
+    const sync = plan('mirror', rows('a', 1_500), [], rows('gone', 1_200));
+    const writer = stagingWriter(context(db, sync));
+    await writer.prepare();
+    await writer.write();
+    const covered = merged.flatMap(([from, to]) => Array.from({ length: to - from + 1 }, (_, index) => from + index));
+    expect(covered).toEqual(Array.from({ length: 2_700 }, (_, index) => index + 1));
+    expect(db.destination.size).toBe(1_500);
+    expect(db.deleted).toHaveLength(1_200);
+  });
+
+  it('a staging insert that committed before its connection died is sent again without doubling a row', async () => {
+    let first = true;
+    const db = new FakeDb((sql) => {
+      if (first && /^INSERT INTO `_pssync_stage_/.test(sql)) {
+        first = false;
+        return 'commit-then-lose';
+      }
+      return undefined;
+    });
+    const writer = stagingWriter(context(db, plan('upsert', rows('a', 50))));
+    await writer.prepare();
+    const stagingInserts = db.sent.filter((sql) => /^INSERT INTO `_pssync_stage_/.test(sql));
+    expect(stagingInserts).toHaveLength(2);
+    expect(stagingInserts[0]).toBe(stagingInserts[1]);
+    expect(db.staged.size).toBe(50);
+    expect(db.reconnects).toBe(1);
+  });
+
+  it('a merge that committed before its connection died is sent again for the same `_pk` range', async () => {
+    let first = true;
+    const ranges: string[] = [];
+    const db = new FakeDb((sql, params) => {
+      if (/SELECT .* FROM `_pssync_stage_/.test(sql)) {
+        ranges.push(JSON.stringify(params));
+        if (first) {
+          first = false;
+          return 'commit-then-lose';
+        }
+      }
+      return undefined;
+    });
+    const writer = stagingWriter(context(db, plan('upsert', rows('a', 10))));
+    await writer.prepare();
+    await writer.write();
+    expect(ranges).toEqual(['[1,10]', '[1,10]']);
+    expect(db.destination.size).toBe(10);
+  });
+
+  it('stops with a clear message when even a single row is refused as too large', async () => {
+    const db = new FakeDb((sql) => (/^INSERT INTO `_pssync_stage_/.test(sql) ? rowCountExceeded() : undefined));
+    const writer = stagingWriter(context(db, plan('upsert', rows('a', 4))));
+    await expect(writer.prepare()).rejects.toThrow(/loading rows 1 into staging table `_pssync_stage_[0-9a-f]+_run1` failed \(row count exceeded, gave up retrying\)/);
+  });
+});
+
+describe('direct writer: shrink-and-retry', () => {
+  it('halves upserts and deletes refused as too big; every row written or deleted once', async () => {
+    const db = new FakeDb((sql) => {
+      if (/^INSERT INTO `t`/.test(sql) && tuples(sql) > 150) return rowCountExceeded();
+      if (/^DELETE FROM `t`/.test(sql) && (sql.match(/'/g) ?? []).length / 2 > 90) return packetTooLarge();
+      return undefined;
+    });
+    const sync = plan('mirror', rows('a', 1_000), rows('b', 10), rows('gone', 400));
+    const writer = directWriter(context(db, sync));
+    await writer.write();
+    expect(db.destination.size).toBe(1_010);
+    expect(new Set(db.deleted).size).toBe(400);
+    expect(db.deleted).toHaveLength(400);
+  });
+});

@@ -1,0 +1,96 @@
+/**
+ * The streaming differ (issue 7: the plan reads source and destination at the same time) gives
+ * exactly the result of reading the whole source first, whatever the interleaving of the sides.
+ */
+import { describe, expect, it } from 'vitest';
+import type { DesiredRow, Row } from '../../../src/model/row.js';
+import type { Mode } from '../../../src/plan/mode-rules.js';
+import { RowDiffer, StreamingRowDiffer, type RowDiff } from '../../../src/plan/row-diff.js';
+import type { TargetColumn } from '../../../src/plan/target.js';
+import { column } from './build.js';
+
+function rng(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const COLUMNS: readonly TargetColumn[] = [column('id', 'int', { key: true }), column('price', 'decimal(10,2)'), column('note', 'varchar(16)')];
+const CI_COLUMNS: readonly TargetColumn[] = [column('code', 'varchar(8)', { key: true, collation: 'utf8mb4_general_ci' }), column('n', 'int')];
+
+/** Desired rows in source order (shuffled keys) and actual rows in key order. */
+function scenario(random: () => number, size: number): { desired: Map<string, DesiredRow>; actual: Row[] } {
+  const desired = new Map<string, DesiredRow>();
+  const actual: Row[] = [];
+  const ids = Array.from({ length: size }, (_, index) => index + 1).sort(() => random() - 0.5);
+  ids.forEach((id, index) => {
+    const roll = random();
+    if (roll < 0.8) desired.set(String(id), { values: [String(id), `${id}.00`, roll < 0.1 ? null : `n${id}`], line: index + 2 });
+    if (roll > 0.15) actual.push([String(id), roll < 0.3 ? `${id}.5` : roll < 0.4 ? `${id}` : `${id}.00`, roll < 0.1 ? null : `n${id}`]);
+  });
+  actual.sort((a, b) => Number(a[0]) - Number(b[0]));
+  return { desired, actual };
+}
+
+function sequential(desired: ReadonlyMap<string, DesiredRow>, columns: readonly TargetColumn[], mode: Mode, actual: readonly Row[]): RowDiff {
+  const differ = new RowDiffer(desired, columns, mode);
+  for (const row of actual) differ.observe(row);
+  return differ.finish();
+}
+
+function interleaved(random: () => number, desired: ReadonlyMap<string, DesiredRow>, columns: readonly TargetColumn[], mode: Mode, actual: readonly Row[]): RowDiff {
+  const differ = new StreamingRowDiffer(columns, mode);
+  const source = [...desired];
+  let s = 0;
+  let a = 0;
+  while (s < source.length || a < actual.length) {
+    const takeSource = a >= actual.length || (s < source.length && random() < 0.5);
+    if (takeSource) {
+      const [key, row] = source[s++]!;
+      expect(differ.earlier(key)).toBeUndefined();
+      differ.addDesired(key, row);
+      expect(differ.earlier(key)).toEqual({ line: row.line, values: expect.any(Array) });
+    } else {
+      differ.observe(actual[a++]!);
+    }
+  }
+  return differ.finish();
+}
+
+describe('StreamingRowDiffer', () => {
+  for (const mode of ['insert', 'update', 'upsert', 'mirror', 'add', 'remove'] as const) {
+    it(`${mode}: any interleaving of source and destination gives the sequential result`, () => {
+      const random = rng(mode.length * 977);
+      for (let round = 0; round < 40; round += 1) {
+        const { desired, actual } = scenario(random, 1 + Math.floor(random() * 60));
+        const expected = sequential(desired, COLUMNS, mode, actual);
+        expect(interleaved(random, desired, COLUMNS, mode, actual)).toEqual(expected);
+      }
+    });
+  }
+
+  it('keys the collation equates: matched as the sequential differ matches them', () => {
+    const desired = new Map<string, DesiredRow>([
+      ['abc', { values: ['ABC', '1'], line: 2 }],
+      ['x', { values: ['x', '2'], line: 3 }],
+    ]);
+    // Two destination rows that pssync's collation model folds to one key.
+    const actual: Row[] = [['abc', '1'], ['Abc', '5'], ['y', '0']];
+    const expected = sequential(desired, CI_COLUMNS, 'mirror', actual);
+    for (let seed = 1; seed < 30; seed += 1) expect(interleaved(rng(seed), desired, CI_COLUMNS, 'mirror', actual)).toEqual(expected);
+  });
+
+  it('remembers matched keys for duplicate detection, with their line and key values', () => {
+    const differ = new StreamingRowDiffer(COLUMNS, 'upsert');
+    differ.observe(['7', '1.00', 'a']);
+    differ.addDesired('7', { values: ['7', '1.00', 'a'], line: 12 });
+    expect([differ.waitingDesired, differ.waitingActual]).toEqual([0, 0]);
+    expect(differ.earlier('7')).toEqual({ line: 12, values: ['7', null, null] });
+    expect(differ.finish().counts).toEqual({ insert: 0, update: 0, delete: 0, skip: 0, unchanged: 1 });
+  });
+});
