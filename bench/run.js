@@ -60,7 +60,9 @@ function parseArgs(argv) {
         process.stdout.write(`npm run bench -- [--rows N] [--smoke] [--rounds R] [--strategies auto,staging,direct]
   [--database-url mysql://user:pass@host:port/] [--database NAME] [--data-dir DIR] [--out FILE.md]
   [--cpu-prof DIR] [--keep]
-Defaults: 1,000,000 rows, 1 round, all three strategies, $PSSYNC_BENCH_DATABASE_URL or
+--smoke (CI): 20,000 rows unless --rows says otherwise; asserts nothing about speed, fails on any
+error, on writers that disagree about the table's contents, and on a plan after apply that is not
+empty. Defaults: 1,000,000 rows, 1 round, all three strategies, $PSSYNC_BENCH_DATABASE_URL or
 mysql://root@127.0.0.1:3306/, database pssync_bench (dropped and re-created), data in ${join(tmpdir(), 'pssync-bench')}.
 `);
         process.exit(0);
@@ -68,6 +70,7 @@ mysql://root@127.0.0.1:3306/, database pssync_bench (dropped and re-created), da
         throw new Error(`unknown option ${flag} (try --help)`);
     }
   }
+  if (options.smoke && !argv.some((arg) => arg === '--rows' || arg.startsWith('--rows='))) options.rows = 20_000;
   if (!Number.isInteger(options.rows) || options.rows < 100) throw new Error('--rows must be an integer ≥ 100');
   if (!Number.isInteger(options.rounds) || options.rounds < 1) throw new Error('--rounds must be an integer ≥ 1');
   for (const strategy of options.strategies) {

@@ -88,7 +88,7 @@ async function applySync(
     return finish({ status: 'refused', error: { code: errors[0]?.code ?? 'PSSYNC_E_PLAN', message: errors[0]?.message ?? 'the plan for this sync is incomplete' } });
   }
   const badName = identifierRefusal(sync);
-  if (badName) return finish({ status: 'refused', error: { code: 'PSSYNC_E_IDENTIFIER', message: `${badName}; nothing was written` } });
+  if (badName) return finish({ status: 'refused', error: { code: 'PSSYNC_E_IDENTIFIER', message: badName } });
   const guard = deleteGuardViolation(sync);
   if (guard && !options.allowDeletes) {
     return finish({ status: 'refused', error: { code: 'PSSYNC_E_DELETE_GUARD', message: `${guard}; nothing was written. Re-run with --allow-deletes if this is intended` } });
@@ -123,7 +123,7 @@ async function applySync(
   const collision = sync.columns.find((column) => STAGING_COLUMNS.has(column.name.toLowerCase()));
   if (collision && strategy === 'staging') {
     if (sync.strategy === 'staging') {
-      return finish({ status: 'refused', error: { code: 'PSSYNC_E_IDENTIFIER', message: `column ${quoteId(collision.name)} has the name of a staging table bookkeeping column; use strategy: direct (or auto) for this table; nothing was written` } });
+      return finish({ status: 'refused', error: { code: 'PSSYNC_E_IDENTIFIER', message: `column ${quoteId(collision.name)} has the name of a staging table bookkeeping column; use strategy: direct (or auto) for this table` } });
     }
     strategy = 'direct';
   }

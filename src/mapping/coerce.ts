@@ -293,6 +293,12 @@ function coerceDecimal(raw: unknown, type: ColumnType): Coerced {
 const FLOAT_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 function coerceFloat(raw: unknown, type: ColumnType): Coerced {
+  // Fast path (issue 7): text that is already the shortest form of a finite double — what the
+  // server returns, and most sources write — is canonical as it stands.
+  if (typeof raw === 'string' && type.family === 'double') {
+    const number = Number(raw);
+    if (Number.isFinite(number) && String(number) === raw && !(type.unsigned && number < 0)) return ok(raw);
+  }
   let value: number;
   switch (typeof raw) {
     case 'number':

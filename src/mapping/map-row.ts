@@ -53,7 +53,8 @@ export function createRowMapper(columns: readonly TargetColumn[]): RowMapper {
 
 /** A field by name; a dotted path (`address.city`) reaches into nested objects when no flat field has that name. */
 function readField(fields: Readonly<Record<string, unknown>>, name: string): unknown {
-  if (name in fields) return fields[name];
+  const flat = fields[name]; // one lookup for the common case, `in` only for undefined
+  if (flat !== undefined || name in fields) return flat;
   if (!name.includes('.')) return undefined;
   let value: unknown = fields;
   for (const part of name.split('.')) {

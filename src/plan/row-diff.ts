@@ -90,6 +90,8 @@ export class StreamingRowDiffer {
   private readonly rule;
   private readonly keyOf;
   private readonly keyIndexes: readonly number[];
+  /** Some key column has a collation, which may fold two stored keys into one (see moreActual). */
+  private readonly foldingKeys: boolean;
   /** Desired rows not matched yet, in source order. */
   private readonly pendingDesired = new Map<string, DesiredRow>();
   /** Destination rows not matched yet, in key order (as read). */
@@ -99,13 +101,18 @@ export class StreamingRowDiffer {
    * collation model equates (see collation.ts). Rare; they match like the first one.
    */
   private readonly moreActual = new Map<string, PendingActual[]>();
-  /** Every accepted desired key (duplicate detection), compact once matched. */
+  /** Desired keys matched already (duplicate detection; the waiting ones are in pendingDesired). */
   private readonly seen = new Map<string, SeenDesired>();
   private readonly updates: OrderedUpdate[] = [];
   private updateSamples: (ChangedRow & { readonly ordinal: number })[] = [];
   private skip = 0;
   private unchanged = 0;
   private actualRows = 0;
+  /** One past the highest destination ordinal matched so far. */
+  private frontier = 0;
+  /** Source line of the last desired row added, and the highest one matched so far. */
+  private lastDesiredLine = 0;
+  private desiredFrontier = 0;
 
   constructor(
     private readonly columns: readonly TargetColumn[],
@@ -114,6 +121,7 @@ export class StreamingRowDiffer {
     this.rule = modeRule(mode);
     this.keyOf = makeKeyOf(columns);
     this.keyIndexes = columns.flatMap((column, index) => (column.isKey ? [index] : []));
+    this.foldingKeys = this.keyIndexes.some((index) => columns[index]!.collation !== undefined);
   }
 
   /** The key a desired row is matched under. */
@@ -123,7 +131,7 @@ export class StreamingRowDiffer {
 
   /** The accepted desired row with this key, if any (its line, and its key values). */
   earlier(key: string): { readonly line: number; readonly values: Row } | undefined {
-    const seen = this.seen.get(key);
+    const seen = this.pendingDesired.get(key) ?? this.seen.get(key);
     if (seen === undefined || typeof seen !== 'number') return seen;
     // Matched and let go: the key values are the key itself (see release).
     const values: Value[] = new Array<Value>(this.columns.length).fill(null);
@@ -142,21 +150,35 @@ export class StreamingRowDiffer {
     return this.pendingActual.size;
   }
 
+  /**
+   * How far the destination read is ahead of the last destination row matched: with a source in
+   * key order, the rows it has yet to catch up with (rows it skipped are deletes, not lead).
+   */
+  get actualLead(): number {
+    return this.actualRows - this.frontier;
+  }
+
+  /** The same for the source, in source lines: how far it is ahead of the last line matched. */
+  get desiredLead(): number {
+    return this.lastDesiredLine - this.desiredFrontier;
+  }
+
   /** One accepted desired row (keys must be unique: check `earlier` first). */
   addDesired(key: string, row: DesiredRow): void {
+    this.lastDesiredLine = row.line;
     const actual = this.pendingActual.get(key);
     if (actual === undefined) {
       this.pendingDesired.set(key, row);
-      this.seen.set(key, row);
       return;
     }
     this.pendingActual.delete(key);
     this.release(key, row);
-    this.compare(row.values, actual.row, actual.ordinal);
+    this.compare(row, actual.row, actual.ordinal);
+    if (this.moreActual.size === 0) return;
     const more = this.moreActual.get(key);
     if (more === undefined) return;
     this.moreActual.delete(key);
-    for (const other of more) this.compare(row.values, other.row, other.ordinal);
+    for (const other of more) this.compare(row, other.row, other.ordinal);
   }
 
   /** One destination row, values in target-column order (null for columns not yet in the table). */
@@ -170,13 +192,13 @@ export class StreamingRowDiffer {
     if (desired !== undefined) {
       this.pendingDesired.delete(key);
       this.release(key, desired);
-      this.compare(desired.values, actual, ordinal);
+      this.compare(desired, actual, ordinal);
       return;
     }
-    const matched = this.seen.get(key);
+    const matched = this.foldingKeys ? this.seen.get(key) : undefined;
     if (matched !== undefined && typeof matched !== 'number') {
       // A second destination row under a matched key (see moreActual): compared like the first.
-      this.compare(matched.values, actual, ordinal);
+      this.compare(matched, actual, ordinal);
       return;
     }
     if (!this.pendingActual.has(key)) {
@@ -220,7 +242,10 @@ export class StreamingRowDiffer {
     };
   }
 
-  private compare(desired: Row, actual: Row, ordinal: number): void {
+  private compare(row: DesiredRow, actual: Row, ordinal: number): void {
+    if (ordinal >= this.frontier) this.frontier = ordinal + 1;
+    if (row.line > this.desiredFrontier) this.desiredFrontier = row.line;
+    const desired = row.values;
     if (this.sameRow(desired, actual)) {
       this.unchanged += 1;
     } else if (this.rule.changed === 'update') {
@@ -246,8 +271,12 @@ export class StreamingRowDiffer {
    * another destination row may still match it (see moreActual).
    */
   private release(key: string, row: DesiredRow): void {
-    const keys = this.keyIndexes.length === 1 ? [key] : (JSON.parse(key) as Value[]);
-    const exact = this.keyIndexes.every((index, position) => (row.values[index] ?? null) === keys[position]);
+    // The key is made of the values' collation keys: when those are the values, the key says it all.
+    let exact = true;
+    for (const index of this.keyIndexes) {
+      const value = row.values[index] ?? null;
+      if (collationKey(value, this.columns[index]!.collation) !== value) exact = false;
+    }
     this.seen.set(key, exact ? row.line : row);
   }
 

@@ -12,11 +12,12 @@ import { StreamingRowDiffer, type RowDiff } from './row-diff.js';
 import type { TargetColumn } from './target.js';
 
 /**
- * Destination rows allowed to wait for their source rows before the destination read pauses until
- * the source catches up. A source in key order keeps both sides in step; with an unordered one the
- * read may stay paused until the source ends — then memory is what reading the source first took.
+ * How far one side may run ahead of the rows matched so far (StreamingRowDiffer.actualLead, and
+ * desiredLead in source lines) before it waits for the other to catch up. A source in key order
+ * keeps the two sides in step and memory small. Only one side ever waits, so an unordered source
+ * cannot stall the diff: then one side's unmatched rows wait in memory, as a full read would.
  */
-const MAX_WAITING_ACTUAL = 10_000;
+const MAX_LEAD = 10_000;
 
 export interface SyncDiffInput {
   readonly source: AsyncIterable<SourceRow>;
@@ -45,11 +46,16 @@ export async function diffSync(input: SyncDiffInput): Promise<SyncDiffResult> {
   const differ = new StreamingRowDiffer(input.columns, input.mode);
   const collector = new DesiredRowCollector(input.columns, input.maxRejectedRows);
   let sourceDone = false;
+  let actualDone = input.actual === undefined;
   let stop = false;
+  let sourceWaiting = false;
+  let actualWaiting = false;
+  let resumeSource: (() => void) | undefined;
   let resumeActual: (() => void) | undefined;
-  const resume = (): void => {
-    const resolve = resumeActual;
-    resumeActual = undefined;
+  const wake = (which: 'source' | 'actual'): void => {
+    const resolve = which === 'source' ? resumeSource : resumeActual;
+    if (which === 'source') resumeSource = undefined;
+    else resumeActual = undefined;
     resolve?.();
   };
 
@@ -62,14 +68,20 @@ export async function diffSync(input: SyncDiffInput): Promise<SyncDiffResult> {
           differ.addDesired(accepted.key, accepted.row);
         }
         if (collector.overflowing || stop) break;
-        if (resumeActual && differ.waitingActual < MAX_WAITING_ACTUAL / 2) resume();
+        if (resumeActual && differ.actualLead < MAX_LEAD / 2) wake('actual');
+        // Ahead of the destination: wait for it, so that source rows do not pile up.
+        while (!actualDone && !stop && !actualWaiting && differ.desiredLead > MAX_LEAD) {
+          sourceWaiting = true;
+          await new Promise<void>((resolve) => (resumeSource = resolve));
+          sourceWaiting = false;
+        }
       }
     } catch (error) {
       stop = true;
       throw error;
     } finally {
       sourceDone = true;
-      resume();
+      wake('actual');
     }
   };
 
@@ -80,15 +92,21 @@ export async function diffSync(input: SyncDiffInput): Promise<SyncDiffResult> {
         if (stop) break;
         input.onActualPage?.(page);
         for (const row of page) differ.observe(row);
-        // The destination got ahead of the source: wait, so that its rows do not pile up.
-        while (!sourceDone && !stop && differ.waitingActual > MAX_WAITING_ACTUAL) {
+        if (resumeSource && differ.desiredLead < MAX_LEAD / 2) wake('source');
+        // Ahead of the source: wait for it, so that destination rows do not pile up.
+        while (!sourceDone && !stop && !sourceWaiting && differ.actualLead > MAX_LEAD) {
+          actualWaiting = true;
           await new Promise<void>((resolve) => (resumeActual = resolve));
+          actualWaiting = false;
         }
         if (stop || collector.overflowing) break;
       }
     } catch (error) {
       stop = true;
       throw error;
+    } finally {
+      actualDone = true;
+      wake('source');
     }
   };
 

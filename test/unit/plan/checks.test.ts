@@ -13,12 +13,14 @@ function rows(deletes: number, actualRows: number): RowDiff {
   };
 }
 
-/** deleteGuardViolation reads only a sync's safety settings and its row diff. */
+/** deleteGuardViolation reads a sync's safety settings, its row diff, and how many source rows were accepted. */
 function syncPlan(safety: SafetyConfig, diff: RowDiff | undefined): SyncPlan {
-  const plan: Pick<SyncPlan, 'name' | 'mode' | 'safety' | 'rows'> = {
+  const plan: Pick<SyncPlan, 'name' | 'mode' | 'safety' | 'rows' | 'sourceRows' | 'rejections'> = {
     name: 'customer_ltv',
     mode: 'mirror',
     safety,
+    sourceRows: 10,
+    rejections: [],
     ...(diff ? { rows: diff } : {}),
   };
   return plan as SyncPlan;
@@ -96,5 +98,22 @@ describe('tableLimitDiagnostic', () => {
 
   it('staging tables alone can push a full database over the limit', () => {
     expect(tableLimitDiagnostic('warehouse', 2048, 0, 1, 2048)?.code).toBe('PSSYNC_E_TABLE_LIMIT');
+  });
+});
+
+describe('deleteGuardViolation: an empty source', () => {
+  const empty = (sourceRows: number, rejected: number, diff: RowDiff): SyncPlan =>
+    ({ ...syncPlan({}, diff), sourceRows, rejections: Array.from({ length: rejected }, (_, line) => ({ line, code: 'PSSYNC_E_ROW_VALUE', message: 'bad', fields: {} })) }) as SyncPlan;
+
+  it('holds a mirror of an empty source that would delete rows, even without safety settings', () => {
+    expect(deleteGuardViolation(empty(0, 0, rows(3, 3)))).toBe('the source is empty, so mirror would delete all 3 row(s) in scope');
+  });
+
+  it('holds a mirror whose every source row was rejected', () => {
+    expect(deleteGuardViolation(empty(2, 2, rows(3, 3)))).toBe("every one of the source's 2 row(s) was rejected, so mirror would delete all 3 row(s) in scope");
+  });
+
+  it('does not hold an empty source that deletes nothing', () => {
+    expect(deleteGuardViolation(empty(0, 0, rows(0, 0)))).toBeUndefined();
   });
 });

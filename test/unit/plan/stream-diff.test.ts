@@ -7,7 +7,9 @@ import type { DesiredRow, Row } from '../../../src/model/row.js';
 import type { Mode } from '../../../src/plan/mode-rules.js';
 import { RowDiffer, StreamingRowDiffer, type RowDiff } from '../../../src/plan/row-diff.js';
 import type { TargetColumn } from '../../../src/plan/target.js';
-import { column } from './build.js';
+import type { SourceRow } from '../../../src/source/source.js';
+import { diffSync } from '../../../src/plan/sync-diff.js';
+import { column, desiredRows } from './build.js';
 
 function rng(seed: number): () => number {
   let state = seed >>> 0;
@@ -92,5 +94,73 @@ describe('StreamingRowDiffer', () => {
     expect([differ.waitingDesired, differ.waitingActual]).toEqual([0, 0]);
     expect(differ.earlier('7')).toEqual({ line: 12, values: ['7', null, null] });
     expect(differ.finish().counts).toEqual({ insert: 0, update: 0, delete: 0, skip: 0, unchanged: 1 });
+  });
+});
+
+describe('diffSync: both sides read at once', () => {
+  const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+  async function* records(rows: ReadonlyArray<Readonly<Record<string, unknown>>>): AsyncGenerator<SourceRow> {
+    let line = 1;
+    for (const fields of rows) {
+      line += 1;
+      if (line % 97 === 0) await tick();
+      yield { fields, line };
+    }
+  }
+
+  async function* pages(rows: readonly Row[], size: number): AsyncGenerator<Row[]> {
+    for (let index = 0; index < rows.length; index += size) {
+      await tick();
+      yield rows.slice(index, index + size);
+    }
+  }
+
+  for (const order of ['key order', 'reverse order', 'shuffled'] as const) {
+    it(`${order}: same plan as reading the source first, and it finishes`, async () => {
+      const random = rng(order.length);
+      const size = 30_000;
+      const source: Record<string, unknown>[] = [];
+      const actual: Row[] = [];
+      for (let id = 1; id <= size; id += 1) {
+        if (id % 100 !== 0) source.push({ id: String(id), price: id % 100 === 1 ? '9.99' : `${id}.00`, note: `n${id}` });
+        if (id % 100 !== 2) actual.push([String(id), `${id}.00`, `n${id}`]);
+      }
+      if (order === 'reverse order') source.reverse();
+      if (order === 'shuffled') source.sort(() => random() - 0.5);
+      const sequentialPlan = sequential(desiredRows(COLUMNS, source), COLUMNS, 'mirror', actual);
+      const result = await diffSync({ source: records(source), columns: COLUMNS, mode: 'mirror', maxRejectedRows: 0, actual: pages(actual, 1_000) });
+      expect(result.rejections).toEqual([]);
+      expect(result.diff.counts).toEqual({ insert: 300, update: 300, delete: 300, skip: 0, unchanged: 29_100 });
+      // Lines differ (desiredRows numbers them from 2), the rest is the same.
+      expect(result.diff).toEqual(sequentialPlan);
+    });
+  }
+
+  it('duplicate keys are rejected with the earlier line, also after the earlier row was matched', async () => {
+    const source = [{ id: '1', price: '1', note: 'a' }, { id: '2', price: '2', note: 'b' }, { id: '1', price: '3', note: 'c' }];
+    const result = await diffSync({ source: records(source), columns: COLUMNS, mode: 'upsert', maxRejectedRows: 5, actual: pages([['1', '1.00', 'a']], 1) });
+    expect(result.rejections.map((rejection) => [rejection.line, rejection.code, rejection.message])).toEqual([
+      [4, 'PSSYNC_E_ROW_KEY_DUPLICATE', 'duplicate key id="1": the same key as line 2'],
+    ]);
+    expect(result.diff.counts).toMatchObject({ insert: 1, unchanged: 1 });
+  });
+
+  it('a failing source stops the destination read and reports the source error', async () => {
+    async function* failing(): AsyncGenerator<SourceRow> {
+      yield { fields: { id: '1', price: '1', note: 'a' }, line: 2 };
+      await tick();
+      throw new Error('source broke');
+    }
+    let pagesRead = 0;
+    async function* endless(): AsyncGenerator<Row[]> {
+      for (let id = 1; ; id += 1) {
+        await tick();
+        pagesRead += 1;
+        yield [[String(id), '1.00', 'x']];
+      }
+    }
+    await expect(diffSync({ source: failing(), columns: COLUMNS, mode: 'mirror', maxRejectedRows: 0, actual: endless() })).rejects.toThrow('source broke');
+    expect(pagesRead).toBeLessThan(100);
   });
 });

@@ -39,13 +39,19 @@ function bigPlan(count: number, tweak: (sync: PlanJsonSync, index: number) => Pl
   return { ...base, selected_syncs: syncs.map((sync) => sync.name), changes: true, syncs };
 }
 
-/** The rows of the summary table: after its header and separator, up to the first line that is not a table row. */
+/** The sync rows of the summary table: after its header and separator, up to the first line that is not a table row; the totals row apart. */
 function summaryRows(markdown: string): string[] {
   const lines = markdown.split('\n');
   const header = lines.findIndex((line) => line.startsWith('| sync |'));
   expect(header, 'the summary table').toBeGreaterThan(-1);
   const end = lines.findIndex((line, index) => index > header + 1 && !line.startsWith('|'));
-  return lines.slice(header + 2, end === -1 ? undefined : end);
+  return lines.slice(header + 2, end === -1 ? undefined : end).filter((line) => !line.startsWith('| **total**'));
+}
+
+/** Whether a sync gets a <details> section: only when it has DDL, warnings, or samples to show. */
+function hasDetails(sync: PlanJsonSync, samples: number): boolean {
+  const sampled = sync.samples.insert.length + sync.samples.update.length + sync.samples.delete.length;
+  return sync.ddl.length > 0 || sync.warnings.length > 0 || (samples > 0 && sampled > 0);
 }
 
 describe('renderMarkdown: size cap', () => {
@@ -64,9 +70,10 @@ describe('renderMarkdown: size cap', () => {
   it('says that details were left out, and how many', () => {
     const markdown = renderMarkdown(plan, { samples: 3 });
     const shown = (markdown.match(/<details>/g) ?? []).length;
+    const withDetails = plan.syncs.filter((sync) => hasDetails(sync, 3)).length;
     expect(shown).toBeGreaterThan(0);
-    expect(shown).toBeLessThan(500);
-    expect(markdown).toContain(`${500 - shown} more sync(s) not shown`);
+    expect(shown).toBeLessThan(withDetails);
+    expect(markdown).toContain(`${withDetails - shown} more sync detail(s) not shown`);
     // The truncation never leaves an open <details> or code block behind.
     expect((markdown.match(/<\/details>/g) ?? []).length).toBe(shown);
     expect((markdown.match(/^```/gm) ?? []).length % 2).toBe(0);
@@ -102,7 +109,9 @@ describe('renderMarkdown: size cap', () => {
   it('does not truncate a plan that fits', () => {
     const small = bigPlan(20);
     const markdown = renderMarkdown(small, { samples: 3 });
-    expect((markdown.match(/<details>/g) ?? []).length).toBe(20);
+    expect((markdown.match(/<details>/g) ?? []).length).toBe(small.syncs.filter((sync) => hasDetails(sync, 3)).length);
+    expect(summaryRows(markdown)).toHaveLength(20);
+    expect(markdown).toContain('| **total** |');
     expect(markdown).not.toContain('not shown');
   });
 });
@@ -140,7 +149,7 @@ describe('renderMarkdown: sample values (personal data in PR comments)', () => {
 describe('renderMarkdown: content', () => {
   it('puts the summary table first and the blocking items (delete guard, errors) before the details', () => {
     for (const name of ['mirror-delete-guard', 'errors']) {
-      const markdown = renderMarkdown(loadFixture(name));
+      const markdown = renderMarkdown(loadFixture(name), { samples: 3 });
       const table = markdown.indexOf('| sync |');
       const blocking = markdown.indexOf('**Blocking**');
       const details = markdown.indexOf('<details>');
