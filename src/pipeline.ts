@@ -16,7 +16,7 @@ import type { Plan, SyncPlan } from './plan/plan.js';
 import { diffSync } from './plan/sync-diff.js';
 import type { Row } from './model/row.js';
 import { planSchema } from './plan/schema-diff.js';
-import { fieldMappingsOf, resolveTargetColumns } from './plan/target.js';
+import { fieldMappingsOf, keyColumnsOf, resolveTargetColumns } from './plan/target.js';
 import { readSource } from './source/open-source.js';
 import { peek } from './source/peek.js';
 import { fileFingerprint } from './source/fingerprint.js';
@@ -103,7 +103,9 @@ async function planSync(config: Config, sync: SyncConfig, destinations: Destinat
     : [];
   try {
     const records = await peek(readSource(source));
-    const fields = fieldMappingsOf(sync, Object.keys(records.first?.fields ?? {}));
+    // Without `fields` the first record names them; an empty source still names its key (for deletes).
+    const sourceFields = records.first ? Object.keys(records.first.fields) : live ? keyColumnsOf(sync) : [];
+    const fields = fieldMappingsOf(sync, sourceFields);
     const columns = resolveTargetColumns(sync, fields, live, facts.dialect, facts.defaultCollation);
     const schema = planSchema(sync, columns, live, facts.dialect);
     const missing = [...missingFieldDiagnostics(sync, source, fields, records.first), ...noFieldsDiagnostics(sync, fields)];

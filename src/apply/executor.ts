@@ -61,8 +61,30 @@ export async function applyPlan(
   const rejectsDir = options.rejectsDir ?? join(dirname(plan.manifest), '.pssync', 'rejects');
   // Syncs write different tables and are independent: one failing does not stop the others.
   const runner = options.runner ?? sequentialRunner;
+  // A delete guard refuses the whole apply before any write, like a plan error: the reviewer
+  // decides on --allow-deletes for the plan as a whole.
+  const guarded = options.allowDeletes ? [] : plan.syncs.filter((sync) => deleteGuardViolation(sync));
+  if (guarded.length > 0) {
+    const names = guarded.map((sync) => `"${sync.name}"`).join(', ');
+    const reports = plan.syncs.map((sync) => refusedByGuard(sync, deleteGuardViolation(sync) ?? `sync(s) ${names} hit their delete guard`));
+    return { syncs: reports, ok: false };
+  }
   const reports = await runner(plan.syncs, (sync, onProgress) => applySync(sync, sessionFor, { ...options, runId, rejectsDir }, onProgress));
   return { syncs: reports, ok: reports.every((report) => report.status === 'applied' || report.status === 'unchanged') };
+}
+
+function refusedByGuard(sync: SyncPlan, why: string): SyncRunReport {
+  return {
+    name: sync.name,
+    table: sync.table,
+    status: 'refused',
+    ddl: sync.schema.ddl,
+    rows: { insert: 0, update: 0, delete: 0 },
+    statements: 0,
+    maxStatementMs: 0,
+    elapsedMs: 0,
+    error: { code: 'PSSYNC_E_DELETE_GUARD', message: `${why}; nothing was written. Re-run with --allow-deletes if the deletes are intended` },
+  };
 }
 
 async function applySync(
@@ -89,10 +111,7 @@ async function applySync(
   }
   const badName = identifierRefusal(sync);
   if (badName) return finish({ status: 'refused', error: { code: 'PSSYNC_E_IDENTIFIER', message: badName } });
-  const guard = deleteGuardViolation(sync);
-  if (guard && !options.allowDeletes) {
-    return finish({ status: 'refused', error: { code: 'PSSYNC_E_DELETE_GUARD', message: `${guard}; nothing was written. Re-run with --allow-deletes if this is intended` } });
-  }
+
   const rejectsFile = sync.rejections.length
     ? { rejectsFile: await writeRejectsFile(options.rejectsDir, sync.name, options.runId, sync.rejections) }
     : {};

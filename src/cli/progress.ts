@@ -35,6 +35,8 @@ export function listrRunner(options: ProgressOptions): SyncRunner {
   if (!options.enabled) return sequentialRunner;
   return async (items, work) => {
     const results: Awaited<ReturnType<typeof work>>[] = [];
+    // listr2 keeps going after a failed task (exitOnError: false); an exception is rethrown after it.
+    let thrown: { error: unknown } | undefined;
     // Progress lines carry table names, DDL and lock holders: redacted like everything else.
     const stderr = redactingStream(process.stderr);
     const logger = new ListrLogger({ processOutput: new ProcessOutput(stderr, stderr) });
@@ -53,12 +55,22 @@ export function listrRunner(options: ProgressOptions): SyncRunner {
             lastWrite = now;
             task.output = describeProgress(event, stepStarted);
           };
-          results.push(await work(item, onProgress));
+          let result: Awaited<ReturnType<typeof work>>;
+          try {
+            result = await work(item, onProgress);
+          } catch (error) {
+            thrown ??= { error };
+            throw error;
+          }
+          results.push(result);
+          // Show a sync that did not complete as failed; the run goes on with the next sync.
+          const failure = unsuccessful(result);
+          if (failure) throw new Error(`${item.name}: ${failure}`);
         },
       })),
       {
         concurrent: false,
-        exitOnError: true,
+        exitOnError: false,
         renderer: options.interactive ? 'default' : 'simple',
         rendererOptions: { logger },
         fallbackRenderer: 'simple',
@@ -68,6 +80,13 @@ export function listrRunner(options: ProgressOptions): SyncRunner {
       },
     );
     await list.run();
+    if (thrown) throw thrown.error;
     return results;
   };
+}
+
+/** A run report's status when it is not a success, for results that have one. */
+function unsuccessful(result: unknown): string | undefined {
+  const status = (result as { status?: unknown } | null)?.status;
+  return status === 'failed' || status === 'refused' ? status : undefined;
 }
