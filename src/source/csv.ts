@@ -9,7 +9,6 @@ import { pipeline } from 'node:stream';
 import { CsvError, parse, type CastingContext, type Parser } from 'csv-parse';
 import type { CsvSourceConfig } from '../manifest/types.js';
 import { inputError, openInput, type InputOptions } from './input.js';
-import { canReadFast, readCsvFast } from './csv-fast.js';
 import { SourceError, type SourceRow } from './source.js';
 
 /** A record larger than this is refused rather than buffered: almost always an unclosed quote. */
@@ -20,16 +19,7 @@ interface ParsedRecord {
   readonly info: { readonly lines: number; readonly empty_lines: number };
 }
 
-export async function* readCsv(config: CsvSourceConfig, options: Pick<InputOptions, 'stdin'> & { readonly fast?: boolean } = {}): AsyncGenerator<SourceRow> {
-  // Performance (issue 7, src/source/csv-fast.ts): a tokenizer reads well-formed files; at the first
-  // thing it is not sure about it stops, and csv-parse reads the file again from the start, skips
-  // the records already yielded, and reports any error in its own words.
-  let skip = 0;
-  if (options.fast !== false && !options.stdin && canReadFast(config)) {
-    const outcome = yield* readCsvFast(config);
-    if (outcome.done) return;
-    skip = outcome.records;
-  }
+export async function* readCsv(config: CsvSourceConfig, options: Pick<InputOptions, 'stdin'> = {}): AsyncGenerator<SourceRow> {
   const file = config.path;
   const nullMarkers = new Set(config.nullValues);
   const input = await openInput(file, { utf8: config.encoding !== 'latin1', ...options });
@@ -62,10 +52,6 @@ export async function* readCsv(config: CsvSourceConfig, options: Pick<InputOptio
       emptyLines = info.empty_lines;
       lastEnd = line + embeddedNewlines(record);
       drift = info.lines - lastEnd;
-      if (skip > 0) {
-        skip -= 1;
-        continue;
-      }
       yield { fields: record, line };
     }
   } catch (error) {
