@@ -8,7 +8,7 @@ import { DesiredRowCollector, type Rejection } from '../mapping/desired-rows.js'
 import type { Row } from '../model/row.js';
 import type { SourceRow } from '../source/source.js';
 import type { Mode } from './mode-rules.js';
-import { StreamingRowDiffer, type RowDiff } from './row-diff.js';
+import { makeKeyOf, StreamingRowDiffer, type RowDiff } from './row-diff.js';
 import type { TargetColumn } from './target.js';
 
 /**
@@ -114,10 +114,27 @@ export async function diffSync(input: SyncDiffInput): Promise<SyncDiffResult> {
   if (source.status === 'rejected') throw source.reason;
   if (actual.status === 'rejected') throw actual.reason;
   return {
-    diff: differ.finish(),
+    diff: keepRejectedRows(differ.finish(), input.columns, collector.rejectedKeys),
     rejections: collector.rejections,
     rejectedKeys: collector.rejectedKeys,
     sourceRows: collector.sourceRows,
     acceptedRows: collector.accepted,
+  };
+}
+
+/**
+ * A source row skipped under max_rejected_rows is bad data, not a departed row: the destination
+ * row with its key is kept, never deleted (pure).
+ */
+export function keepRejectedRows(diff: RowDiff, columns: readonly TargetColumn[], rejectedKeys: ReadonlySet<string>): RowDiff {
+  if (rejectedKeys.size === 0 || diff.ops.deletes.length === 0) return diff;
+  const keyOf = makeKeyOf(columns);
+  const deletes = diff.ops.deletes.filter((row) => !rejectedKeys.has(keyOf(row)));
+  if (deletes.length === diff.ops.deletes.length) return diff;
+  return {
+    ...diff,
+    ops: { ...diff.ops, deletes },
+    counts: { ...diff.counts, delete: deletes.length },
+    samples: { ...diff.samples, delete: diff.samples.delete.filter((row) => !rejectedKeys.has(keyOf(row))) },
   };
 }
