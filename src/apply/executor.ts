@@ -7,7 +7,8 @@ import { dirname, join } from 'node:path';
 import { quoteId, type Db } from '../db/connection.js';
 import { identifierProblem, showName } from '../db/identifiers.js';
 import { errorNumber, type Dialect } from '../dialect/dialect.js';
-import { listStagingTables } from '../introspect/introspect.js';
+import { introspectTable, listStagingTables } from '../introspect/introspect.js';
+import { schemaFingerprint } from '../plan/fingerprint.js';
 import { errorMessage, PssyncError } from '../model/errors.js';
 import { isError } from '../model/diagnostic.js';
 import { deleteGuardViolation } from '../plan/checks.js';
@@ -162,14 +163,17 @@ async function applySync(
       ownsConnection: lockDb !== db,
       onWait: (holder) => progress({ sync: sync.name, step: 'stage', message: `waiting up to ${options.lockTimeoutSeconds} s for ${holder}` }),
     });
-    if (lock.waited && options.replan) {
-      // The other apply may have changed the table since this plan read it.
+    // Another apply may have changed the table since this plan read it: after waiting for the lock,
+    // or when it finished just before this one asked. A changed schema (a table created, a column
+    // added) is cheap to see; then the plan is made again before anything is written.
+    const schemaNow = schemaFingerprint(await introspectTable(db, sync.table, { jsonIsLongtext: dialect.caps.jsonIsLongtext }));
+    if ((lock.waited || schemaNow !== sync.fingerprints.schema) && options.replan) {
       const fresh = await options.replan(sync);
       if (fresh.fingerprints.rows !== sync.fingerprints.rows || fresh.fingerprints.schema !== sync.fingerprints.schema) {
         if (!fresh.diagnostics.some(isError) && !syncHasChanges(fresh)) return finish({ status: 'unchanged', ...extras() });
         throw new PssyncError(
           'PSSYNC_E_PLAN_STALE',
-          `another apply changed \`${sync.table}\` while this one waited for the table lock, so this plan is stale; nothing was written. Run apply again to plan against the new contents`,
+          `another apply changed \`${sync.table}\` ${lock.waited ? 'while this one waited for the table lock' : 'since this plan was made'}, so this plan is stale; nothing was written. Run apply again to plan against the new contents`,
           { table: sync.table },
         );
       }
