@@ -293,11 +293,12 @@ function coerceDecimal(raw: unknown, type: ColumnType): Coerced {
 const FLOAT_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 function coerceFloat(raw: unknown, type: ColumnType): Coerced {
-  // Fast path (issue 7): text that is already the shortest form of a finite double — what the
+  // Fast paths (issue 7): text that is already the shortest form of a finite double — what the
   // server returns, and most sources write — is canonical as it stands.
-  if (typeof raw === 'string' && type.family === 'double') {
+  if (typeof raw === 'string' && type.family === 'double' && !(type.unsigned && raw.charCodeAt(0) === 45)) {
+    if (isShortestDoubleText(raw)) return ok(raw);
     const number = Number(raw);
-    if (Number.isFinite(number) && String(number) === raw && !(type.unsigned && number < 0)) return ok(raw);
+    if (Number.isFinite(number) && String(number) === raw) return ok(raw);
   }
   let value: number;
   switch (typeof raw) {
@@ -333,6 +334,37 @@ function coerceFloat(raw: unknown, type: ColumnType): Coerced {
 }
 
 const FLT_MAX = 3.4028234663852886e38;
+
+/**
+ * Whether `String(Number(text)) === text`, decided without converting (cheap, and exact): plain
+ * decimal notation as JavaScript prints it — no leading zeros, no trailing fraction zeros, no
+ * `-0`, below 1e21 and not below 1e-6 — with at most 15 significant digits. Any decimal of at most
+ * 15 significant digits names a different double than every other such decimal (DBL_DIG), so no
+ * shorter text reads back as the same double, and the shortest form is `text` itself. Longer
+ * texts answer false here and are checked by converting.
+ */
+function isShortestDoubleText(text: string): boolean {
+  const length = text.length;
+  const negative = text.charCodeAt(0) === 45;
+  let index = negative ? 1 : 0;
+  const start = index;
+  while (index < length && isDigit(text.charCodeAt(index))) index++;
+  const wholeDigits = index - start;
+  if (wholeDigits === 0) return false;
+  const zeroWhole = text.charCodeAt(start) === 48;
+  if (zeroWhole && wholeDigits > 1) return false;
+  if (index === length) return wholeDigits <= 15 && !(negative && zeroWhole);
+  if (text.charCodeAt(index) !== 46) return false;
+  index++;
+  const fractionStart = index;
+  while (index < length && isDigit(text.charCodeAt(index))) index++;
+  const fractionDigits = index - fractionStart;
+  if (index !== length || fractionDigits === 0 || text.charCodeAt(length - 1) === 48) return false;
+  if (!zeroWhole) return wholeDigits + fractionDigits <= 15;
+  let zeros = 0;
+  while (text.charCodeAt(fractionStart + zeros) === 48) zeros++;
+  return zeros <= 5 && fractionDigits - zeros <= 15;
+}
 
 /**
  * Shortest decimal that reads back as the same float32 (what MySQL 8 prints for FLOAT).
