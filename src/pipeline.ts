@@ -18,6 +18,7 @@ import type { Row } from './model/row.js';
 import { planSchema } from './plan/schema-diff.js';
 import { fieldMappingsOf, keyColumnsOf, resolveTargetColumns } from './plan/target.js';
 import { readSource } from './source/open-source.js';
+import { openSpillFile } from './storage/spill-file.js';
 import { peek } from './source/peek.js';
 import { fileFingerprint } from './source/fingerprint.js';
 import { destinationIdentity, RowsHasher, schemaFingerprint } from './plan/fingerprint.js';
@@ -133,6 +134,7 @@ async function planSync(config: Config, sync: SyncConfig, destinations: Destinat
         onProgress({ sync: sync.name, step: 'diff', done });
       },
       ...(desiredHash ? { onDesiredRow: (values: Row) => desiredHash.add([values]) } : {}),
+      differ: { openSpill: (what) => openSpillFile(`sync "${sync.name}" ${what}`) },
     });
     const rejected = rejectionDiagnostics(sync, source, desired.rejections);
     if (rejected.some((diagnostic) => diagnostic.severity === 'error')) {

@@ -2,12 +2,12 @@
  * The set-based writer (SPEC 4.4): load the planned rows into a staging table, then merge with
  * INSERT … SELECT [… ON DUPLICATE KEY UPDATE], UPDATE … JOIN and DELETE … JOIN, chunked by `_pk`.
  */
-import type { Row } from '../model/row.js';
 import { modeRule } from '../plan/mode-rules.js';
+import { rowBatches, type PlannedRows } from '../plan/planned-rows.js';
 import { errorNumber } from '../dialect/dialect.js';
 import { AdaptiveChunk, statementBytes } from './chunking.js';
-import { packRows, rangeText } from './pack.js';
-import { packRowsAhead } from './pack-ahead.js';
+import { rangeText } from './pack.js';
+import { arrayBatches, CLAIM_ROWS, sendRows, type ChunkPolicy, type RowFeed } from './row-statements.js';
 import { stagingTableName } from './staging-names.js';
 import {
   createStagingSql,
@@ -22,6 +22,7 @@ import {
   type DiffOp,
 } from './staging-sql.js';
 import { mustShrink, type WriteContext, type Writer } from './writer.js';
+import type { Row } from '../model/row.js';
 
 /** ER_TABLE_EXISTS_ERROR */
 const ER_TABLE_EXISTS = 1050;
@@ -31,7 +32,8 @@ const STAGING_ROWS_PER_STATEMENT = 10_000;
 
 interface Segment {
   readonly op: DiffOp;
-  readonly rows: readonly Row[];
+  readonly count: number;
+  readonly feed: () => RowFeed;
   /** First `_pk` of the segment; `_pk`s are contiguous per op. */
   readonly firstPk: number;
 }
@@ -42,9 +44,11 @@ export function stagingWriter(context: WriteContext): Writer {
   const ops = plan.rows!.ops;
   const segments: Segment[] = [];
   let nextPk = 1;
-  for (const [op, rows] of [['added', ops.inserts], ['changed', ops.updates], ['removed', ops.deletes]] as const) {
-    segments.push({ op, rows, firstPk: nextPk });
-    nextPk += rows.length;
+  const planned = (rows: PlannedRows) => ({ count: rows.count, feed: () => rowBatches(rows, CLAIM_ROWS) });
+  const kept = (rows: readonly Row[]) => ({ count: rows.length, feed: () => arrayBatches(rows) });
+  for (const [op, rows] of [['added', planned(ops.inserts)], ['changed', planned(ops.updates)], ['removed', kept(ops.deletes)]] as const) {
+    segments.push({ op, ...rows, firstPk: nextPk });
+    nextPk += rows.count;
   }
   const total = nextPk - 1;
   let created = false;
@@ -60,37 +64,29 @@ export function stagingWriter(context: WriteContext): Writer {
         doneOnRetry: (error) => errorNumber(error) === ER_TABLE_EXISTS,
       });
       const literals = literalsFor(plan.columns);
-      const text = { prefix: stagingInsertPrefix(staging, plan.columns), suffix: STAGING_INSERT_SUFFIX };
       const maxBytes = statementBytes(context.maxAllowedPacket);
-      let maxRows = Math.min(STAGING_ROWS_PER_STATEMENT, context.dialect.caps.maxRowsPerStatement);
+      const chunk = new FixedChunk(Math.min(STAGING_ROWS_PER_STATEMENT, context.dialect.caps.maxRowsPerStatement));
       let done = 0;
       for (const segment of segments) {
-        const tuple = (index: number) => stagingTuple(segment.firstPk + index, segment.op, segment.rows[index]!, literals);
-        const rows = segment.rows.length;
-        let next = rows > 0 ? packRows(rows, 0, { ...text, tuple }, maxRows, maxBytes) : undefined;
-        for (let index = 0; next !== undefined; ) {
-          const statement = next;
-          const first = segment.firstPk + index;
-          const running = run.execute(statement.sql, [], { label: `loading rows ${rangeText(first, statement.rows)} into staging table \`${staging}\``, shrinkable: true, rows: statement.rows });
-          running.catch(() => undefined); // handled below, after the next statement is built
-          // Pipelined (issue 7): the next statement is built while the server runs this one.
-          const after = index + statement.rows;
-          next = after < rows ? await packRowsAhead(rows, after, { ...text, tuple }, maxRows, maxBytes) : undefined;
-          try {
-            await running;
-          } catch (error) {
-            // Too big or too slow: the same rows again, in statements half the size.
-            if (mustShrink(error) && statement.rows > 1) {
-              maxRows = Math.max(1, Math.floor(statement.rows / 2));
-              next = packRows(rows, index, { ...text, tuple }, maxRows, maxBytes);
-              continue;
-            }
-            throw error;
-          }
-          index = after;
-          done += statement.rows;
-          context.onProgress({ sync: plan.name, step: 'stage', done, total });
-        }
+        if (segment.count === 0) continue;
+        await sendRows({
+          feed: segment.feed(),
+          runner: run,
+          text: {
+            prefix: stagingInsertPrefix(staging, plan.columns),
+            suffix: STAGING_INSERT_SUFFIX,
+            tuple: (row, position) => stagingTuple(segment.firstPk + position, segment.op, row, literals),
+          },
+          chunk,
+          maxBytes,
+          label: (first, rows) => `loading rows ${rangeText(segment.firstPk + first - 1, rows)} into staging table \`${staging}\``,
+          counter: { next: 1 },
+          stop: { failed: false },
+          onDone: (rows) => {
+            done += rows;
+            context.onProgress({ sync: plan.name, step: 'stage', done, total });
+          },
+        });
       }
     },
 
@@ -125,12 +121,12 @@ export function stagingWriter(context: WriteContext): Writer {
       };
       if (upsert) {
         // Added and changed rows are adjacent `_pk` ranges: one INSERT … ON DUPLICATE KEY UPDATE covers both.
-        await merge(mergeInsertSql(table, staging, plan.columns, true), added.firstPk, added.rows.length + changed.rows.length, 'upserting');
+        await merge(mergeInsertSql(table, staging, plan.columns, true), added.firstPk, added.count + changed.count, 'upserting');
       } else {
-        if (added.rows.length) await merge(mergeInsertSql(table, staging, plan.columns, false), added.firstPk, added.rows.length, 'inserting');
-        if (changed.rows.length) await merge(mergeUpdateSql(table, staging, plan.columns), changed.firstPk, changed.rows.length, 'updating');
+        if (added.count) await merge(mergeInsertSql(table, staging, plan.columns, false), added.firstPk, added.count, 'inserting');
+        if (changed.count) await merge(mergeUpdateSql(table, staging, plan.columns), changed.firstPk, changed.count, 'updating');
       }
-      if (removed.rows.length) await merge(mergeDeleteSql(table, staging, plan.columns), removed.firstPk, removed.rows.length, 'deleting');
+      if (removed.count) await merge(mergeDeleteSql(table, staging, plan.columns), removed.firstPk, removed.count, 'deleting');
     },
 
     async cleanup() {
@@ -138,4 +134,20 @@ export function stagingWriter(context: WriteContext): Writer {
       if (created) await run.execute(dropTableSql(staging), [], { label: `dropping staging table \`${staging}\``, ignoreLock: true });
     },
   };
+}
+
+/**
+ * Staging inserts have a fixed size (the byte budget usually binds first): halved when the server
+ * refuses one as too big or too slow, and never grown back.
+ */
+class FixedChunk implements ChunkPolicy {
+  constructor(public size: number) {}
+
+  record(): void {}
+
+  halve(failedRows: number): boolean {
+    if (failedRows <= 1) return false;
+    this.size = Math.max(1, Math.floor(failedRows / 2));
+    return true;
+  }
 }

@@ -77,8 +77,33 @@ export class StatementRunner {
   constructor(
     private readonly db: Db,
     private readonly options: RunnerOptions = {},
+    budget?: RetryBudget,
   ) {
-    this.budget = new RetryBudget((options.policy ?? DEFAULT_RETRY_POLICY).retriesPerSync);
+    this.budget = budget ?? new RetryBudget((options.policy ?? DEFAULT_RETRY_POLICY).retriesPerSync);
+  }
+
+  /**
+   * A runner on a second connection to the same destination — same lock check, retry policy and
+   * retry budget — for a writer that sends independent statements in parallel (issue 7: two
+   * insert streams keep two server cores busy). Undefined when the connection cannot be forked.
+   * `absorb` adds its statements to this runner's report; `close` closes its connection.
+   */
+  async fork(): Promise<StatementRunner | undefined> {
+    if (!this.db.fork) return undefined;
+    return new StatementRunner(await this.db.fork(), this.options, this.budget);
+  }
+
+  absorb(other: StatementRunner): void {
+    this.statements += other.statements;
+    this.maxStatementMs = Math.max(this.maxStatementMs, other.maxStatementMs);
+    for (const ms of other.statementMs) this.statementMs.push(ms);
+    this.maxRowsPerStatement = Math.max(this.maxRowsPerStatement, other.maxRowsPerStatement);
+    this.retries += other.retries;
+    this.reconnects += other.reconnects;
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
   }
 
   async execute(sql: string, params: readonly SqlValue[] = [], options: StatementOptions = {}): Promise<{ affected: number; elapsedMs: number }> {

@@ -2,13 +2,15 @@
  * Desired versus actual rows (pure). Both sides stream past once — desired rows in source order,
  * actual rows in key order, in any interleaving — and are matched by key, compared column by
  * column in canonical form, and sorted into added / changed / removed according to the mode.
- * A row waits only until its partner arrives; matched rows that need no write are let go, so
- * memory holds the rows to write, the rows still waiting, and one small entry per desired key.
+ * A row waits only until its partner arrives; matched rows that need no write are let go, and
+ * rows to write past a budget are spilled (planned-rows.ts), so memory holds the rows still
+ * waiting, one small entry per desired key, and a bounded number of rows to write.
  */
 import { collationKey } from '../mapping/collation.js';
 import { coerceValue } from '../mapping/coerce.js';
 import type { DesiredRow, Row, Value } from '../model/row.js';
 import { modeRule, type Mode } from './mode-rules.js';
+import { PlannedRowsBuilder, type PlannedRows, type RowSpill } from './planned-rows.js';
 import type { TargetColumn } from './target.js';
 
 export const SAMPLE_LIMIT = 5;
@@ -19,10 +21,10 @@ export interface ChangedRow {
 }
 
 export interface RowOps {
-  /** Rows to insert (desired values). */
-  readonly inserts: readonly Row[];
-  /** Rows to update (desired values). */
-  readonly updates: readonly Row[];
+  /** Rows to insert (desired values), in source order. */
+  readonly inserts: PlannedRows;
+  /** Rows to update (desired values); kept ones in destination key order. */
+  readonly updates: PlannedRows;
   /** Rows to delete (actual values). */
   readonly deletes: readonly Row[];
 }
@@ -76,9 +78,11 @@ interface PendingActual {
   readonly ordinal: number;
 }
 
-interface OrderedUpdate {
-  readonly ordinal: number;
-  readonly row: Row;
+export interface DifferOptions {
+  /** Storage for rows to write past the in-memory budget; without it every row stays in memory. */
+  readonly openSpill?: (what: 'inserts' | 'updates') => RowSpill;
+  /** The budget (tests make it small). */
+  readonly keepChars?: number;
 }
 
 /**
@@ -103,7 +107,11 @@ export class StreamingRowDiffer {
   private readonly moreActual = new Map<string, PendingActual[]>();
   /** Desired keys matched already (duplicate detection; the waiting ones are in pendingDesired). */
   private readonly seen = new Map<string, SeenDesired>();
-  private readonly updates: OrderedUpdate[] = [];
+  private readonly inserts: PlannedRowsBuilder;
+  private readonly updates: PlannedRowsBuilder;
+  private insertSamples: Row[] = [];
+  /** No more destination rows will come: desired rows no longer wait, unmatched ones are added. */
+  private actualComplete = false;
   private updateSamples: (ChangedRow & { readonly ordinal: number })[] = [];
   private skip = 0;
   private unchanged = 0;
@@ -117,7 +125,11 @@ export class StreamingRowDiffer {
   constructor(
     private readonly columns: readonly TargetColumn[],
     mode: Mode,
+    options: DifferOptions = {},
   ) {
+    const { openSpill, keepChars } = options;
+    this.inserts = new PlannedRowsBuilder(openSpill && (() => openSpill('inserts')), keepChars);
+    this.updates = new PlannedRowsBuilder(openSpill && (() => openSpill('updates')), keepChars);
     this.rule = modeRule(mode);
     this.keyOf = makeKeyOf(columns);
     this.keyIndexes = columns.flatMap((column, index) => (column.isKey ? [index] : []));
@@ -168,7 +180,13 @@ export class StreamingRowDiffer {
     this.lastDesiredLine = row.line;
     const actual = this.pendingActual.get(key);
     if (actual === undefined) {
-      this.pendingDesired.set(key, row);
+      if (!this.actualComplete) {
+        this.pendingDesired.set(key, row);
+        return;
+      }
+      // No destination row can come for it any more: an added row, not kept for matching.
+      this.seen.set(key, this.slim(row));
+      this.added(row.values);
       return;
     }
     this.pendingActual.delete(key);
@@ -210,31 +228,41 @@ export class StreamingRowDiffer {
     else this.moreActual.set(key, [{ row: actual, ordinal }]);
   }
 
-  finish(): RowDiff {
-    const inserts: Row[] = [];
-    for (const row of this.pendingDesired.values()) {
-      if (this.rule.added === 'insert') inserts.push(row.values);
-      else this.skip += 1;
+  /**
+   * Every destination row has been observed (or the table does not exist): the desired rows still
+   * waiting are added rows, and so is every desired row from now on — none is held for matching.
+   */
+  endOfActual(): void {
+    if (this.actualComplete) return;
+    this.actualComplete = true;
+    for (const [key, row] of this.pendingDesired) {
+      this.seen.set(key, this.slim(row));
+      this.added(row.values);
     }
+    this.pendingDesired.clear();
+  }
+
+  finish(): RowDiff {
+    this.endOfActual();
     const deletes: Row[] = [];
     if (this.rule.removed === 'delete') {
       let waiting: Iterable<PendingActual> = this.pendingActual.values();
       if (this.moreActual.size > 0) waiting = [...waiting, ...[...this.moreActual.values()].flat()].sort((a, b) => a.ordinal - b.ordinal);
       for (const { row } of waiting) deletes.push(this.canonical(row));
     }
-    // Updates found when the desired row came second are out of key order: restore it.
-    const updates = this.updates.sort((a, b) => a.ordinal - b.ordinal).map((update) => update.row);
+    const inserts = this.inserts.build();
+    const updates = this.updates.build();
     return {
       ops: { inserts, updates, deletes },
       counts: {
-        insert: inserts.length,
-        update: updates.length,
+        insert: inserts.count,
+        update: updates.count,
         delete: deletes.length,
         skip: this.skip,
         unchanged: this.unchanged,
       },
       samples: {
-        insert: inserts.slice(0, SAMPLE_LIMIT),
+        insert: this.insertSamples,
         update: this.updateSamples.map(({ before, after }) => ({ before, after })),
         delete: deletes.slice(0, SAMPLE_LIMIT),
       },
@@ -249,11 +277,31 @@ export class StreamingRowDiffer {
     if (this.sameRow(desired, actual)) {
       this.unchanged += 1;
     } else if (this.rule.changed === 'update') {
-      this.updates.push({ ordinal, row: desired });
+      // Updates found when the desired row came second are out of key order: kept ones are sorted.
+      this.updates.add(desired, ordinal);
       this.sample(ordinal, actual, desired);
     } else {
       this.skip += 1;
     }
+  }
+
+  /** A desired row no destination row matched. */
+  private added(values: Row): void {
+    if (this.rule.added !== 'insert') {
+      this.skip += 1;
+      return;
+    }
+    if (this.insertSamples.length < SAMPLE_LIMIT) this.insertSamples.push(values);
+    this.inserts.add(values, 0);
+  }
+
+  /**
+   * What duplicate detection needs of an added row: its line, and its key values when they are not
+   * the key itself (see release). No destination row can match it any more.
+   */
+  private slim(row: DesiredRow): SeenDesired {
+    if (this.exactKeys(row.values)) return row.line;
+    return { line: row.line, values: row.values.map((value, index) => (this.columns[index]!.isKey ? value : null)) };
   }
 
   /** Keeps the first SAMPLE_LIMIT changes in key order. */
@@ -271,13 +319,16 @@ export class StreamingRowDiffer {
    * another destination row may still match it (see moreActual).
    */
   private release(key: string, row: DesiredRow): void {
-    // The key is made of the values' collation keys: when those are the values, the key says it all.
-    let exact = true;
+    this.seen.set(key, this.exactKeys(row.values) ? row.line : row);
+  }
+
+  /** Whether the key is made of the values themselves (their collation keys are the values). */
+  private exactKeys(values: Row): boolean {
     for (const index of this.keyIndexes) {
-      const value = row.values[index] ?? null;
-      if (collationKey(value, this.columns[index]!.collation) !== value) exact = false;
+      const value = values[index] ?? null;
+      if (collationKey(value, this.columns[index]!.collation) !== value) return false;
     }
-    this.seen.set(key, exact ? row.line : row);
+    return true;
   }
 
   private canonical(actual: Row): Row {
@@ -324,8 +375,8 @@ export class StreamingRowDiffer {
 export class RowDiffer {
   private readonly differ: StreamingRowDiffer;
 
-  constructor(desired: ReadonlyMap<string, DesiredRow>, columns: readonly TargetColumn[], mode: Mode) {
-    this.differ = new StreamingRowDiffer(columns, mode);
+  constructor(desired: ReadonlyMap<string, DesiredRow>, columns: readonly TargetColumn[], mode: Mode, options: DifferOptions = {}) {
+    this.differ = new StreamingRowDiffer(columns, mode, options);
     for (const [key, row] of desired) this.differ.addDesired(key, row);
   }
 

@@ -8,7 +8,7 @@ import { DesiredRowCollector, type Rejection } from '../mapping/desired-rows.js'
 import type { Row } from '../model/row.js';
 import type { SourceRow } from '../source/source.js';
 import type { Mode } from './mode-rules.js';
-import { makeKeyOf, StreamingRowDiffer, type RowDiff } from './row-diff.js';
+import { makeKeyOf, StreamingRowDiffer, type DifferOptions, type RowDiff } from './row-diff.js';
 import type { TargetColumn } from './target.js';
 
 /**
@@ -30,6 +30,8 @@ export interface SyncDiffInput {
   readonly onActualPage?: (page: readonly Row[]) => void;
   /** Each accepted desired row, in source order (fingerprints of sources without a file). */
   readonly onDesiredRow?: (values: Row) => void;
+  /** Where rows to write go past the in-memory budget (see planned-rows.ts). */
+  readonly differ?: DifferOptions;
 }
 
 export interface SyncDiffResult {
@@ -43,7 +45,9 @@ export interface SyncDiffResult {
 }
 
 export async function diffSync(input: SyncDiffInput): Promise<SyncDiffResult> {
-  const differ = new StreamingRowDiffer(input.columns, input.mode);
+  const differ = new StreamingRowDiffer(input.columns, input.mode, input.differ);
+  // No table: every source row is an added row, none waits for a partner.
+  if (input.actual === undefined) differ.endOfActual();
   const collector = new DesiredRowCollector(input.columns, input.maxRejectedRows);
   let sourceDone = false;
   let actualDone = input.actual === undefined;
@@ -101,6 +105,9 @@ export async function diffSync(input: SyncDiffInput): Promise<SyncDiffResult> {
         }
         if (stop || collector.overflowing) break;
       }
+      // All destination rows seen (the diff is void if reading stopped early): source rows read
+      // from now on are added rows, and none waits in memory for a partner.
+      differ.endOfActual();
     } catch (error) {
       stop = true;
       throw error;

@@ -12,6 +12,7 @@ import { StatementRunner, StatementFailed, type WriteContext } from '../../../sr
 import type { Db, SqlValue } from '../../../src/db/connection.js';
 import { mysqlDialect } from '../../../src/dialect/mysql.js';
 import { PssyncError } from '../../../src/model/errors.js';
+import { keptRows } from '../../../src/plan/planned-rows.js';
 import type { Row } from '../../../src/model/row.js';
 import type { Mode } from '../../../src/plan/mode-rules.js';
 import type { SyncPlan } from '../../../src/plan/plan.js';
@@ -141,7 +142,7 @@ function plan(mode: Mode, inserts: Row[], updates: Row[] = [], deletes: Row[] = 
     columns: COLUMNS,
     schema: { ddl: [], createsTable: false, addedColumns: [], diagnostics: [] },
     rows: {
-      ops: { inserts, updates, deletes },
+      ops: { inserts: keptRows(inserts), updates: keptRows(updates), deletes },
       counts: { insert: inserts.length, update: updates.length, delete: deletes.length, skip: 0, unchanged: 0 },
       samples: { insert: [], update: [], delete: [] },
       actualRows: 0,
@@ -327,5 +328,27 @@ describe('direct writer: shrink-and-retry', () => {
     expect(db.destination.size).toBe(1_010);
     expect(new Set(db.deleted).size).toBe(400);
     expect(db.deleted).toHaveLength(400);
+  });
+  it('an initial load of 30,000 rows is shared by two connections; every row written once', async () => {
+    const second = new FakeDb();
+    const db = Object.assign(new FakeDb(), { fork: async () => second });
+    const writer = directWriter(context(db, plan('upsert', rows('a', 30_000))));
+    await writer.write();
+    await writer.cleanup();
+    const written = [...db.destination.keys(), ...second.destination.keys()];
+    expect(written).toHaveLength(30_000);
+    expect(new Set(written).size).toBe(30_000);
+    expect([db.sent.length > 1, second.sent.length > 1]).toEqual([true, true]);
+  });
+
+  it('when one of the two connections fails, the other stops and the error is reported', async () => {
+    const second = new FakeDb((sql) => (/^INSERT/.test(sql) ? packetTooLarge() : undefined));
+    const db = Object.assign(new FakeDb(), { fork: async () => second });
+    const writer = directWriter(context(db, plan('upsert', [['x'.repeat(10), 'y'], ...rows('a', 30_000)])));
+    // One row per statement cannot shrink further once it is refused: the second connection gives up.
+    await expect(writer.write()).rejects.toThrow(/packet|too large/i);
+    await writer.cleanup();
+    // The first connection stopped too: not every row was written.
+    expect(db.destination.size).toBeLessThan(30_000);
   });
 });

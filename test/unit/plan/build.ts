@@ -13,7 +13,9 @@ import type {
 import { parseColumnType, type ColumnType } from '../../../src/model/column-type.js';
 import type { DesiredRow } from '../../../src/model/row.js';
 import type { LiveColumn, TableSpec } from '../../../src/model/table.js';
-import { makeKeyOf } from '../../../src/plan/row-diff.js';
+import { makeKeyOf, type RowOps } from '../../../src/plan/row-diff.js';
+import type { PlannedRows } from '../../../src/plan/planned-rows.js';
+import type { Row } from '../../../src/model/row.js';
 import type { ColumnOrigin, TargetColumn } from '../../../src/plan/target.js';
 
 export const POSITION: Position = { file: '/work/pssync.yaml', line: 7, column: 3, path: 'syncs.test' };
@@ -146,4 +148,13 @@ export function liveTable(
     }),
     primaryKey,
   };
+}
+
+/** The operations' rows as arrays (all kept in memory at unit-test sizes). */
+export function opRows(ops: RowOps): { inserts: readonly Row[]; updates: readonly Row[]; deletes: readonly Row[] } {
+  const rows = (list: PlannedRows) => {
+    if (list.kind !== 'kept') throw new Error('rows were spilled');
+    return list.rows;
+  };
+  return { inserts: rows(ops.inserts), updates: rows(ops.updates), deletes: ops.deletes };
 }

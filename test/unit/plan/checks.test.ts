@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { SafetyConfig } from '../../../src/manifest/types.js';
 import { deleteGuardViolation, tableLimitDiagnostic } from '../../../src/plan/checks.js';
 import type { SyncPlan } from '../../../src/plan/plan.js';
+import { NO_ROWS } from '../../../src/plan/planned-rows.js';
 import type { RowDiff } from '../../../src/plan/row-diff.js';
 
 function rows(deletes: number, actualRows: number): RowDiff {
   return {
-    ops: { inserts: [], updates: [], deletes: [] },
+    ops: { inserts: NO_ROWS, updates: NO_ROWS, deletes: [] },
     counts: { insert: 0, update: 0, delete: deletes, skip: 0, unchanged: actualRows - deletes },
     samples: { insert: [], update: [], delete: [] },
     actualRows,

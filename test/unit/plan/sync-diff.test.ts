@@ -1,6 +1,7 @@
 /** A row skipped under max_rejected_rows must not make mirror delete its destination row. */
 import { describe, expect, it } from 'vitest';
 import { makeKeyOf, type RowDiff } from '../../../src/plan/row-diff.js';
+import { NO_ROWS } from '../../../src/plan/planned-rows.js';
 import { keepRejectedRows } from '../../../src/plan/sync-diff.js';
 import { column } from './build.js';
 
@@ -8,7 +9,7 @@ const columns = [column('id', 'int', { key: true }), column('name', 'varchar(20)
 
 function diffDeleting(rows: string[][]): RowDiff {
   return {
-    ops: { inserts: [], updates: [], deletes: rows },
+    ops: { inserts: NO_ROWS, updates: NO_ROWS, deletes: rows },
     counts: { insert: 0, update: 0, delete: rows.length, skip: 0, unchanged: 0 },
     samples: { insert: [], update: [], delete: rows },
     actualRows: rows.length,

@@ -1,0 +1,114 @@
+/**
+ * Streams planned rows into multi-row statements on one connection (both writers use it): rows
+ * are claimed from a shared feed a batch at a time, packed into `prefix tuple,… suffix` statements
+ * under the chunk's row count and the byte budget, and the next statement is built while the
+ * server runs the current one (issue 7). Rows stay buffered until their statement succeeded, so a
+ * statement refused as too big or too slow is sent again as smaller ones.
+ */
+import type { Row } from '../model/row.js';
+import { packRows, type PackedStatement } from './pack.js';
+import { packRowsAhead } from './pack-ahead.js';
+import { mustShrink, type StatementRunner } from './writer.js';
+
+/** Rows taken from the feed at a time. */
+export const CLAIM_ROWS = 2_048;
+
+/** The rows to send, claimed in batches; several loops may claim from one feed. */
+export type RowFeed = AsyncIterator<readonly Row[], unknown>;
+
+/** Statement size: how many rows to try next, and what to do after success or refusal. */
+export interface ChunkPolicy {
+  readonly size: number;
+  record(rows: number, elapsedMs: number): void;
+  /** False when nothing smaller can be sent. */
+  halve(failedRows: number): boolean;
+}
+
+export interface RowStatementText {
+  readonly prefix: string;
+  readonly suffix: string;
+  /** One row's tuple; `position` counts this loop's rows from 0 (the staging `_pk`). */
+  tuple(row: Row, position: number): string;
+}
+
+export interface SendRowsOptions {
+  readonly feed: RowFeed;
+  readonly runner: StatementRunner;
+  readonly text: RowStatementText;
+  readonly chunk: ChunkPolicy;
+  readonly maxBytes: number;
+  /** "writing rows 1–5,000 of 9,000 in `t`", from the first label number and the rows. */
+  readonly label: (first: number, rows: number) => string;
+  /** Numbers statements' rows across the loops sharing the feed (labels only). */
+  readonly counter: { next: number };
+  /** Set by the first loop that fails, so the others stop before their next statement. */
+  readonly stop: { failed: boolean };
+  readonly onDone: (rows: number) => void;
+}
+
+interface Built extends PackedStatement {
+  /** Index in the buffer of the statement's first row. */
+  readonly from: number;
+  readonly first: number;
+}
+
+export async function sendRows(options: SendRowsOptions): Promise<void> {
+  const { feed, runner, text, chunk, maxBytes, stop } = options;
+  /** Rows not yet written, from the front; `base` is the position of buffer[0]. */
+  const buffer: Row[] = [];
+  let base = 0;
+  let exhausted = false;
+  const texts = { prefix: text.prefix, suffix: text.suffix, tuple: (index: number) => text.tuple(buffer[index]!, base + index) };
+
+  const fill = async (from: number, rows: number): Promise<void> => {
+    while (!exhausted && buffer.length - from < rows) {
+      const claimed = await feed.next();
+      if (claimed.done) exhausted = true;
+      else for (const row of claimed.value) buffer.push(row);
+    }
+  };
+  const build = async (from: number, pack: typeof packRowsAhead): Promise<Built | undefined> => {
+    await fill(from, chunk.size);
+    if (from >= buffer.length) return undefined;
+    const statement = await pack(buffer.length, from, texts, chunk.size, maxBytes);
+    const first = options.counter.next;
+    options.counter.next += statement.rows;
+    return { ...statement, from, first };
+  };
+
+  let current = await build(0, packRowsAhead);
+  while (current !== undefined && !stop.failed) {
+    const statement = current;
+    const running = runner.execute(statement.sql, [], { label: options.label(statement.first, statement.rows), shrinkable: true, rows: statement.rows });
+    running.catch(() => undefined); // handled below, after the next statement is built
+    // Pipelined: the next statement is built while the server runs this one.
+    let next = await build(statement.from + statement.rows, packRowsAhead);
+    let elapsedMs: number;
+    try {
+      ({ elapsedMs } = await running);
+    } catch (error) {
+      // Too big or too slow: the same rows again, in statements half the size.
+      if (mustShrink(error) && chunk.halve(statement.rows)) {
+        const again = packRows(buffer.length, statement.from, texts, chunk.size, maxBytes);
+        // Number the smaller statements on from this one (unless another loop numbered some since).
+        if (options.counter.next === statement.first + statement.rows + (next?.rows ?? 0)) options.counter.next = statement.first + again.rows;
+        current = { ...again, from: statement.from, first: statement.first };
+        continue;
+      }
+      stop.failed = true;
+      throw error;
+    }
+    chunk.record(statement.rows, elapsedMs);
+    options.onDone(statement.rows);
+    // Written: let the rows go.
+    buffer.splice(0, statement.rows);
+    base += statement.rows;
+    current = next && { ...next, from: next.from - statement.rows };
+    next = undefined;
+  }
+}
+
+/** The feed over one array (rows kept in memory: deletes), in claim-sized batches. */
+export async function* arrayBatches(rows: readonly Row[], size = CLAIM_ROWS): AsyncGenerator<readonly Row[]> {
+  for (let index = 0; index < rows.length; index += size) yield rows.slice(index, index + size);
+}

@@ -1,0 +1,83 @@
+/**
+ * Spill files: planned rows past the in-memory budget (plan/planned-rows.ts), one JSON array per
+ * line, in a private temporary directory (mode 0700; the rows are the user's data) that is
+ * removed when the process exits. Written synchronously in 1 MiB pieces while the plan is made
+ * (the page cache takes them at memory speed), read back as a stream while apply writes.
+ */
+import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Row } from '../model/row.js';
+import { errorMessage, PssyncError } from '../model/errors.js';
+import type { RowSpill, SpilledRowsReader } from '../plan/planned-rows.js';
+
+const WRITE_CHARS = 1024 * 1024;
+
+let directory: string | undefined;
+let files = 0;
+
+function spillDirectory(): string {
+  if (directory === undefined) {
+    const made = mkdtempSync(join(tmpdir(), 'pssync-rows-'));
+    directory = made;
+    process.once('exit', () => rmSync(made, { recursive: true, force: true }));
+  }
+  return directory;
+}
+
+/** A new spill file for `what` (named in error messages: "sync \"x\" inserts"). */
+export function openSpillFile(what: string): RowSpill {
+  const path = join(spillDirectory(), `${(files += 1)}.jsonl`);
+  let fd: number | undefined = guard(what, path, () => openSync(path, 'w', 0o600));
+  let pending = '';
+  const flush = () => {
+    if (pending.length === 0) return;
+    const text = pending;
+    pending = '';
+    guard(what, path, () => writeSync(fd!, text));
+  };
+  return {
+    append(row) {
+      pending += JSON.stringify(row) + '\n';
+      if (pending.length >= WRITE_CHARS) flush();
+    },
+    close() {
+      flush();
+      if (fd !== undefined) guard(what, path, () => closeSync(fd!));
+      fd = undefined;
+      return spillReader(path);
+    },
+  };
+}
+
+function spillReader(path: string): SpilledRowsReader {
+  return {
+    async *batches(batchRows) {
+      let rest = '';
+      let batch: Row[] = [];
+      for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 1024 * 1024 })) {
+        const text = rest + (chunk as string);
+        let start = 0;
+        for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
+          batch.push(JSON.parse(text.slice(start, end)) as Row);
+          start = end + 1;
+          if (batch.length >= batchRows) {
+            yield batch;
+            batch = [];
+          }
+        }
+        rest = text.slice(start);
+      }
+      if (batch.length > 0) yield batch;
+    },
+  };
+}
+
+/** Disk full, no permission: say which temporary file, and why. */
+function guard<T>(what: string, path: string, action: () => T): T {
+  try {
+    return action();
+  } catch (error) {
+    throw new PssyncError('PSSYNC_E_IO', `cannot keep the planned rows of ${what} in the temporary file ${path}: ${errorMessage(error)} (set TMPDIR to a directory with room)`, {}, { cause: error });
+  }
+}
