@@ -4,7 +4,7 @@
  * removed when the process exits. Written synchronously in 1 MiB pieces while the plan is made
  * (the page cache takes them at memory speed), read back as a stream while apply writes.
  */
-import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, mkdtempSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Row } from '../model/row.js';
@@ -16,13 +16,48 @@ const WRITE_CHARS = 1024 * 1024;
 let directory: string | undefined;
 let files = 0;
 
+const PREFIX = 'pssync-rows-';
+
 function spillDirectory(): string {
   if (directory === undefined) {
-    const made = mkdtempSync(join(tmpdir(), 'pssync-rows-'));
+    removeOrphans();
+    const made = mkdtempSync(join(tmpdir(), `${PREFIX}${process.pid}-`));
     directory = made;
-    process.once('exit', () => rmSync(made, { recursive: true, force: true }));
+    const remove = () => rmSync(made, { recursive: true, force: true });
+    process.once('exit', remove);
+    // Interrupted: remove the rows, then die of the same signal as without this handler.
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+      process.once(signal, () => {
+        remove();
+        process.kill(process.pid, signal);
+      });
+    }
   }
   return directory;
+}
+
+/** Directories of earlier runs that were killed outright (SIGKILL, power loss): their process is gone. */
+function removeOrphans(): void {
+  let names: string[];
+  try {
+    names = readdirSync(tmpdir());
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(/^pssync-rows-(\d+)-/.exec(name)?.[1]);
+    if (!pid || pid === process.pid || alive(pid)) continue;
+    rmSync(join(tmpdir(), name), { recursive: true, force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** A new spill file for `what` (named in error messages: "sync \"x\" inserts"). */
