@@ -4,9 +4,7 @@
  *   desired × actual → Plan (pure);  Plan → apply → RunReport.
  * Everything else is a room this file calls.
  */
-import { openDestination, type Db } from './db/connection.js';
 import { readActualRows } from './introspect/actual-rows.js';
-import { readDestinationFacts, type DestinationFacts } from './introspect/destination-facts.js';
 import { introspectTable, listStagingTables } from './introspect/introspect.js';
 import type { Config, SyncConfig } from './manifest/types.js';
 import type { Diagnostic } from './model/diagnostic.js';
@@ -16,47 +14,21 @@ import type { Plan, SyncPlan } from './plan/plan.js';
 import { diffSync } from './plan/sync-diff.js';
 import type { Row } from './model/row.js';
 import { planSchema } from './plan/schema-diff.js';
-import { fieldMappingsOf, keyColumnsOf, resolveTargetColumns } from './plan/target.js';
-import { readSource } from './source/open-source.js';
+import { prepareSource } from './mapping/prepare-source.js';
 import { openSpillFile } from './storage/spill-file.js';
-import { peek } from './source/peek.js';
 import { fileFingerprint } from './source/fingerprint.js';
 import { destinationIdentity, RowsHasher, schemaFingerprint } from './plan/fingerprint.js';
 import { SourceError } from './source/source.js';
-import { sourceDiagnostics, rejectionDiagnostics, missingFieldDiagnostics, noFieldsDiagnostics } from './plan/source-diagnostics.js';
+import { sourceDiagnostics, rejectionDiagnostics } from './plan/source-diagnostics.js';
 import { sequentialRunner, type ProgressListener, type SyncRunner } from './progress.js';
 import { stagingPrefixFor } from './apply/staging-names.js';
-import type { DestinationSession } from './apply/executor.js';
+import type { Destinations } from './destinations.js';
 
 export interface PlanOptions {
   /** Plan only these syncs (`--sync`). */
   readonly syncs?: readonly string[];
   readonly now?: () => Date;
   readonly runner?: SyncRunner;
-}
-
-/** Open connections and facts per destination, shared by plan and apply in one command. */
-export class Destinations {
-  private readonly open = new Map<string, Promise<{ db: Db; facts: DestinationFacts }>>();
-
-  constructor(private readonly config: Config) {}
-
-  get(name: string): Promise<{ db: Db; facts: DestinationFacts }> {
-    let session = this.open.get(name);
-    if (!session) {
-      const destination = this.config.destinations.get(name);
-      if (!destination) throw new PssyncError('PSSYNC_E_USAGE', `unknown destination "${name}"`);
-      session = openDestination(destination).then(async (db) => ({ db, facts: await readDestinationFacts(db) }));
-      this.open.set(name, session);
-    }
-    return session;
-  }
-
-  async close(): Promise<void> {
-    const sessions = await Promise.allSettled(this.open.values());
-    this.open.clear();
-    await Promise.all(sessions.map((session) => (session.status === 'fulfilled' ? session.value.db.close() : undefined)));
-  }
 }
 
 export function selectSyncs(config: Config, names: readonly string[] | undefined): readonly SyncConfig[] {
@@ -103,13 +75,8 @@ async function planSync(config: Config, sync: SyncConfig, destinations: Destinat
     ? [{ code: 'PSSYNC_W_STAGING_LEFTOVER', severity: 'warning', sync: sync.name, message: `staging table(s) ${leftovers.join(', ')} left by an earlier run that did not finish; the next apply of this sync drops them` }]
     : [];
   try {
-    const records = await peek(readSource(source));
-    // Without `fields` the first record names them; an empty source still names its key (for deletes).
-    const sourceFields = records.first ? Object.keys(records.first.fields) : live ? keyColumnsOf(sync) : [];
-    const fields = fieldMappingsOf(sync, sourceFields);
-    const columns = resolveTargetColumns(sync, fields, live, facts.dialect, facts.defaultCollation);
+    const { records, columns, diagnostics: missing } = await prepareSource(sync, source, { live, dialect: facts.dialect, defaultCollation: facts.defaultCollation });
     const schema = planSchema(sync, columns, live, facts.dialect);
-    const missing = [...missingFieldDiagnostics(sync, source, fields, records.first), ...noFieldsDiagnostics(sync, fields)];
     const early = [...warnings, ...schema.diagnostics, ...missing];
     if (early.some((diagnostic) => diagnostic.severity === 'error')) {
       await records.close(); // an unread query source would keep its connection (and the process) open
@@ -169,12 +136,4 @@ async function tableLimits(syncs: readonly SyncPlan[], destinations: Destination
     if (diagnostic) diagnostics.push(diagnostic);
   }
   return diagnostics;
-}
-
-/** The session lookup applyPlan needs, backed by a Destinations pool. */
-export function sessionsOf(config: Config, destinations: Destinations): (name: string) => Promise<DestinationSession> {
-  return async (name) => {
-    const { db, facts } = await destinations.get(name);
-    return { db, dialect: facts.dialect, database: config.destinations.get(name)!.database };
-  };
 }

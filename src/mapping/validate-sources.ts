@@ -9,12 +9,10 @@
 import { mysqlDialect } from '../dialect/mysql.js';
 import type { Config, SyncConfig } from '../manifest/types.js';
 import type { Diagnostic } from '../model/diagnostic.js';
-import { missingFieldDiagnostics, rejectionDiagnostics, sourceDiagnostics } from '../plan/source-diagnostics.js';
-import { fieldMappingsOf, resolveTargetColumns } from '../plan/target.js';
-import { readSource } from '../source/open-source.js';
-import { peek } from '../source/peek.js';
+import { rejectionDiagnostics, sourceDiagnostics } from '../plan/source-diagnostics.js';
 import { SourceError } from '../source/source.js';
 import { collectDesiredRows } from './desired-rows.js';
+import { prepareSource } from './prepare-source.js';
 
 /** Declared types only: the dialect decides nothing without live columns. */
 const OFFLINE_DIALECT = mysqlDialect('offline');
@@ -29,13 +27,10 @@ async function validateSyncSource(config: Config, sync: SyncConfig): Promise<Dia
   const source = config.sources.get(sync.source);
   if (!source || source.kind === 'mysql' || source.path === '-') return [];
   try {
-    const records = await peek(readSource(source));
-    const fields = fieldMappingsOf(sync, Object.keys(records.first?.fields ?? {}));
-    const columns = resolveTargetColumns(sync, fields, undefined, OFFLINE_DIALECT, undefined);
-    const missing = missingFieldDiagnostics(sync, source, fields, records.first);
-    if (missing.length > 0) {
+    const { records, columns, diagnostics } = await prepareSource(sync, source, { live: undefined, offline: true, dialect: OFFLINE_DIALECT, defaultCollation: undefined });
+    if (diagnostics.length > 0) {
       await records.close();
-      return missing;
+      return [...diagnostics];
     }
     const desired = await collectDesiredRows(records.all, columns, sync.maxRejectedRows);
     return rejectionDiagnostics(sync, source, desired.rejections);

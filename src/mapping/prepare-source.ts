@@ -1,0 +1,43 @@
+/**
+ * The first step of every sync, shared by `plan` and the offline `validate`: open the source, read
+ * its first record (field names, when the manifest declares no `fields`), resolve the target
+ * columns, and find the problems that stop a sync before any row is read.
+ */
+import type { Dialect } from '../dialect/dialect.js';
+import type { FieldMapping, SourceConfig, SyncConfig } from '../manifest/types.js';
+import type { Diagnostic } from '../model/diagnostic.js';
+import type { TableSpec } from '../model/table.js';
+import { missingFieldDiagnostics, noFieldsDiagnostics } from '../plan/source-diagnostics.js';
+import { fieldMappingsOf, keyColumnsOf, resolveTargetColumns, type TargetColumn } from '../plan/target.js';
+import { readSource } from '../source/open-source.js';
+import { peek, type Peeked } from '../source/peek.js';
+import type { SourceRow } from '../source/source.js';
+
+export interface PreparedSource {
+  /** The source's records, the first one already read. Close it when they will not be read. */
+  readonly records: Peeked<SourceRow>;
+  readonly fields: readonly FieldMapping[];
+  readonly columns: readonly TargetColumn[];
+  /** Mapped fields the source lacks, no fields at all. */
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** What the columns are resolved against: the live table (none offline or before it exists). */
+export interface PrepareTarget {
+  readonly live: TableSpec | undefined;
+  /** No database to ask (`validate`): the table may exist, so an empty source is not an error. */
+  readonly offline?: boolean;
+  readonly dialect: Dialect;
+  readonly defaultCollation: string | undefined;
+}
+
+/** Throws SourceError when the source cannot be opened or its first record read. */
+export async function prepareSource(sync: SyncConfig, source: SourceConfig, target: PrepareTarget): Promise<PreparedSource> {
+  const records = await peek(readSource(source));
+  // Without `fields` the first record names them; an empty source still names its key (for deletes).
+  const sourceFields = records.first ? Object.keys(records.first.fields) : target.live || target.offline ? keyColumnsOf(sync) : [];
+  const fields = fieldMappingsOf(sync, sourceFields);
+  const columns = resolveTargetColumns(sync, fields, target.live, target.dialect, target.defaultCollation);
+  const diagnostics = [...missingFieldDiagnostics(sync, source, fields, records.first), ...noFieldsDiagnostics(sync, fields)];
+  return { records, fields, columns, diagnostics };
+}
