@@ -27,6 +27,9 @@ function selectExpression(column: TargetColumn): string {
   return column.type.family === 'float' ? `${quoteId(column.name)} + 0` : quoteId(column.name);
 }
 
+/** Column families the server sends as characters in the connection's character set, never as bytes. */
+const TEXT_FAMILIES: ReadonlySet<string> = new Set(['char', 'varchar', 'text', 'enum', 'set']);
+
 export interface ActualRowsQuery {
   readonly table: string;
   readonly columns: readonly TargetColumn[];
@@ -41,6 +44,7 @@ export async function* readActualRows(db: Db, query: ActualRowsQuery): AsyncGene
   const scopeSql = scope.map((column) => `${quoteId(column.name)} = ?`);
   const scopeParams = scope.map((column) => (column.origin.kind === 'constant' ? column.origin.value : null));
   const select = `SELECT ${present.map(selectExpression).join(', ')} FROM ${quoteId(query.table)}`;
+  const textColumns = new Set(present.filter((column) => TEXT_FAMILIES.has(column.live?.type?.family ?? column.type.family)).map((column) => column.name));
   const order = ` ORDER BY ${keys.map(quoteId).join(', ')} LIMIT ${query.pageRows ?? READ_PAGE_ROWS}`;
   // Map a page row (present columns) to target-column order, NULL for columns still to be added.
   const toTargetOrder = query.columns.map((column) => present.indexOf(column));
@@ -49,7 +53,7 @@ export async function* readActualRows(db: Db, query: ActualRowsQuery): AsyncGene
   const fetch = (lastKey: readonly (string | null)[] | undefined): Promise<SqlRow[]> => {
     const where = [...scopeSql, ...(lastKey ? [keysetPredicate(keys)] : [])];
     const sql = `${select}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}${order}`;
-    return db.query(sql, [...scopeParams, ...(lastKey ? keysetParams(lastKey) : [])]);
+    return db.query(sql, [...scopeParams, ...(lastKey ? keysetParams(lastKey) : [])], { textColumns });
   };
 
   let pending: Promise<SqlRow[]> | undefined = fetch(undefined);
