@@ -1,7 +1,7 @@
 /** Picks the reader for a source kind. Every reader streams: memory does not grow with the source. */
 import type { Readable } from 'node:stream';
 import type { SourceConfig } from '../manifest/types.js';
-import { readCsv } from './csv.js';
+import { readCsvSource } from './csv-threaded.js';
 import { readJson } from './json.js';
 import { readMysqlQuery } from './mysql-query.js';
 import { readNdjson } from './ndjson.js';
@@ -16,7 +16,7 @@ export interface ReadSourceOptions {
 export function readSource(config: SourceConfig, options: ReadSourceOptions = {}): AsyncIterable<SourceRow> {
   switch (config.kind) {
     case 'csv':
-      return readCsv(config, options);
+      return readCsvSource(config, options);
     case 'ndjson':
       return readNdjson(config, options);
     case 'json':

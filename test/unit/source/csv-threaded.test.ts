@@ -1,0 +1,70 @@
+/**
+ * Large CSV files are read on a worker thread (csv-threaded.ts): the records, line numbers and
+ * errors must be exactly those of the reader on the main thread. Runs the compiled worker (dist/).
+ */
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { CsvSourceConfig } from '../../../src/manifest/types.js';
+import { readCsv } from '../../../src/source/csv.js';
+import { BATCH_ROWS, readCsvThreaded } from '../../../src/source/csv-threaded.js';
+import { SourceError, type SourceRow } from '../../../src/source/source.js';
+import { csv, useTempDir } from './helpers.js';
+
+const WORKER = pathToFileURL(resolve(import.meta.dirname, '../../../dist/source/csv-worker.js'));
+const dir = useTempDir();
+
+async function outcome(rows: AsyncIterable<SourceRow>): Promise<{ rows: SourceRow[]; error?: { file: string; line?: number; message: string } }> {
+  const read: SourceRow[] = [];
+  try {
+    for await (const row of rows) read.push(row);
+    return { rows: read };
+  } catch (error) {
+    if (!(error instanceof SourceError)) throw error;
+    return { rows: read, error: { file: error.file, message: error.message, ...(error.line !== undefined ? { line: error.line } : {}) } };
+  }
+}
+
+async function same(config: CsvSourceConfig): Promise<SourceRow[]> {
+  const threaded = await outcome(readCsvThreaded(config, WORKER));
+  expect(threaded).toEqual(await outcome(readCsv(config)));
+  return threaded.rows;
+}
+
+describe('readCsvThreaded: the same records as readCsv', () => {
+  it('values, NULLs, quoted empties and line numbers, over several batches', async () => {
+    let text = 'id,note,empty\n';
+    for (let id = 1; id <= BATCH_ROWS * 3 + 7; id += 1) text += id % 5 === 0 ? `${id},"two\nlines",""\n` : `${id},n${id},\n`;
+    const rows = await same(csv(dir.write('many.csv', text)));
+    expect(rows).toHaveLength(BATCH_ROWS * 3 + 7);
+    expect(rows[4]).toEqual({ fields: { id: '5', note: 'two\nlines', empty: '' }, line: 6 });
+    expect(rows[5]).toEqual({ fields: { id: '6', note: 'n6', empty: null }, line: 8 });
+  });
+
+  it('options: no header with named columns, another delimiter and quote, markers, latin1', async () => {
+    await same(csv(dir.write('semi.csv', "1;'it\\'s';\\N\n2;NULL;'NULL'\n"), { header: false, columns: ['id', 'a', 'b'], delimiter: ';', quote: "'", escape: '\\', nullValues: ['\\N', 'NULL'] }));
+    await same(csv(dir.write('latin1.csv', Buffer.from('id,name\n1,Ærøskøbing\n', 'latin1')), { encoding: 'latin1' }));
+  });
+
+  it('errors: the same message and line, after the same records', async () => {
+    let text = 'id,v\n';
+    for (let id = 1; id <= BATCH_ROWS + 10; id += 1) text += `${id},x\n`;
+    const ragged = await outcome(readCsvThreaded(csv(dir.write('ragged.csv', `${text}9,too,many\n`)), WORKER));
+    expect(ragged.error).toMatchObject({ line: BATCH_ROWS + 12, message: expect.stringMatching(/3 field/) });
+    await same(csv(dir.write('ragged2.csv', `${text}9,too,many\n`)));
+    await same(csv(dir.write('unclosed.csv', 'id,v\n1,"never closed\n2,x\n')));
+    await same(csv(dir.path('missing.csv')));
+  });
+
+  it('a reader that stops early ends the thread', async () => {
+    let text = 'id\n';
+    for (let id = 1; id <= BATCH_ROWS * 20; id += 1) text += `${id}\n`;
+    const file = dir.write('stop.csv', text);
+    let read = 0;
+    for await (const row of readCsvThreaded(csv(file), WORKER)) {
+      read += 1;
+      if (row.fields.id === '10') break;
+    }
+    expect(read).toBe(10);
+  });
+});
