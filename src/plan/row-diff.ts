@@ -292,6 +292,7 @@ export class StreamingRowDiffer {
       return;
     }
     if (this.insertSamples.length < SAMPLE_LIMIT) this.insertSamples.push(values);
+    // Added rows arrive in source order, the order they keep (one sort key for all: a stable sort).
     this.inserts.add(values, 0);
   }
 
