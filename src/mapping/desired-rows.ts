@@ -1,6 +1,6 @@
 /**
- * Reads a whole source into the desired-row map (by key), collecting bad rows with their source
- * line. Duplicate keys — including keys the destination's collation treats as equal — are bad rows.
+ * Source records to desired rows, collecting bad rows with their source line. Duplicate keys —
+ * including keys the destination's collation treats as equal — are bad rows.
  */
 import type { DesiredRow } from '../model/row.js';
 import type { DiagnosticCode } from '../model/diagnostic.js';
@@ -17,34 +17,28 @@ export interface Rejection {
   readonly fields: Readonly<Record<string, unknown>>;
 }
 
-export interface DesiredRows {
-  readonly rows: ReadonlyMap<string, DesiredRow>;
+export interface SourceCheck {
   readonly rejections: readonly Rejection[];
   /** Source records read. */
   readonly sourceRows: number;
-  /**
-   * Keys of rejected rows whose key itself was readable (the row was bad, not absent): a mirror
-   * should keep, not delete, destination rows with these keys.
-   */
-  readonly rejectedKeys: ReadonlySet<string>;
 }
 
 /** Stop collecting rejections once this many are over the allowed number: the sync fails anyway. */
 const REJECTION_OVERFLOW = 100;
 
-export async function collectDesiredRows(
-  source: AsyncIterable<SourceRow>,
-  columns: readonly TargetColumn[],
-  maxRejectedRows: number,
-): Promise<DesiredRows> {
+/**
+ * Reads a whole source for its bad rows (`validate`): mapped and checked as `plan` does, keeping
+ * per key only what duplicate detection needs (its line and key values), never the rows.
+ */
+export async function checkDesiredRows(source: AsyncIterable<SourceRow>, columns: readonly TargetColumn[], maxRejectedRows: number): Promise<SourceCheck> {
   const collector = new DesiredRowCollector(columns, maxRejectedRows);
-  const rows = new Map<string, DesiredRow>();
+  const seen = new Map<string, { readonly line: number; readonly values: readonly (string | null)[] }>();
   for await (const record of source) {
-    const accepted = collector.add(record, (key) => rows.get(key));
-    if (accepted) rows.set(accepted.key, accepted.row);
+    const accepted = collector.add(record, (key) => seen.get(key));
+    if (accepted) seen.set(accepted.key, { line: accepted.row.line, values: accepted.row.values.map((value, index) => (columns[index]!.isKey ? value : null)) });
     if (collector.overflowing) break;
   }
-  return { rows, rejections: collector.rejections, sourceRows: collector.sourceRows, rejectedKeys: collector.rejectedKeys };
+  return { rejections: collector.rejections, sourceRows: collector.sourceRows };
 }
 
 /**

@@ -11,7 +11,7 @@ import type { Config, SyncConfig } from '../manifest/types.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { rejectionDiagnostics, sourceDiagnostics } from '../plan/source-diagnostics.js';
 import { SourceError } from '../source/source.js';
-import { collectDesiredRows } from './desired-rows.js';
+import { checkDesiredRows } from './desired-rows.js';
 import { prepareSource } from './prepare-source.js';
 
 /** Declared types only: the dialect decides nothing without live columns. */
@@ -32,8 +32,8 @@ async function validateSyncSource(config: Config, sync: SyncConfig): Promise<Dia
       await records.close();
       return [...diagnostics];
     }
-    const desired = await collectDesiredRows(records.all, columns, sync.maxRejectedRows);
-    return rejectionDiagnostics(sync, source, desired.rejections);
+    const checked = await checkDesiredRows(records.all, columns, sync.maxRejectedRows);
+    return rejectionDiagnostics(sync, source, checked.rejections);
   } catch (error) {
     if (!(error instanceof SourceError)) throw error;
     return sourceDiagnostics(sync, error);
