@@ -10,6 +10,7 @@ import { collationKey } from '../mapping/collation.js';
 import { coerceValue } from '../mapping/coerce.js';
 import type { DesiredRow, Row, Value } from '../model/row.js';
 import { modeRule, type Mode } from './mode-rules.js';
+import { LargeMap } from './large-map.js';
 import { PlannedRowsBuilder, type PlannedRows, type RowSpill } from './planned-rows.js';
 import type { TargetColumn } from './target.js';
 
@@ -97,16 +98,16 @@ export class StreamingRowDiffer {
   /** Some key column has a collation, which may fold two stored keys into one (see moreActual). */
   private readonly foldingKeys: boolean;
   /** Desired rows not matched yet, in source order. */
-  private readonly pendingDesired = new Map<string, DesiredRow>();
+  private readonly pendingDesired = new LargeMap<string, DesiredRow>();
   /** Destination rows not matched yet, in key order (as read). */
-  private readonly pendingActual = new Map<string, PendingActual>();
+  private readonly pendingActual = new LargeMap<string, PendingActual>();
   /**
    * More destination rows under a key already waiting: keys the database keeps apart but pssync's
    * collation model equates (see collation.ts). Rare; they match like the first one.
    */
   private readonly moreActual = new Map<string, PendingActual[]>();
   /** Desired keys matched already (duplicate detection; the waiting ones are in pendingDesired). */
-  private readonly seen = new Map<string, SeenDesired>();
+  private readonly seen = new LargeMap<string, SeenDesired>();
   private readonly inserts: PlannedRowsBuilder;
   private readonly updates: PlannedRowsBuilder;
   private insertSamples: Row[] = [];
