@@ -3,21 +3,11 @@
  * converting gives, String(Number(text)); checked against random decimal texts of every shape.
  */
 import { describe, expect, it } from 'vitest';
+import { rng } from '../../helpers/random.js';
 import { coerceValue } from '../../../src/mapping/coerce.js';
 import { parseColumnType } from '../../../src/model/column-type.js';
 
 const DOUBLE = parseColumnType('double')!;
-
-function rng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function digits(random: () => number, count: number): string {
   let text = '';

@@ -3,6 +3,7 @@
  * exactly the result of reading the whole source first, whatever the interleaving of the sides.
  */
 import { describe, expect, it } from 'vitest';
+import { rng } from '../../helpers/random.js';
 import type { DesiredRow, Row } from '../../../src/model/row.js';
 import type { Mode } from '../../../src/plan/mode-rules.js';
 import { RowDiffer, StreamingRowDiffer, type RowDiff } from '../../../src/plan/row-diff.js';
@@ -10,17 +11,6 @@ import type { TargetColumn } from '../../../src/plan/target.js';
 import type { SourceRow } from '../../../src/source/source.js';
 import { diffSync } from '../../../src/plan/sync-diff.js';
 import { column, desiredRows } from './build.js';
-
-function rng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const COLUMNS: readonly TargetColumn[] = [column('id', 'int', { key: true }), column('price', 'decimal(10,2)'), column('note', 'varchar(16)')];
 const CI_COLUMNS: readonly TargetColumn[] = [column('code', 'varchar(8)', { key: true, collation: 'utf8mb4_general_ci' }), column('n', 'int')];
