@@ -5,7 +5,7 @@
 import type { DesiredRow } from '../model/row.js';
 import type { DiagnosticCode } from '../model/diagnostic.js';
 import type { SourceRow } from '../source/source.js';
-import { makeKeyOf } from '../plan/row-diff.js';
+import { makeKeyOf, type RowKey } from '../plan/row-diff.js';
 import type { TargetColumn } from '../plan/target.js';
 import { createRowMapper, type RowProblem } from './map-row.js';
 
@@ -32,7 +32,7 @@ const REJECTION_OVERFLOW = 100;
  */
 export async function checkDesiredRows(source: AsyncIterable<SourceRow>, columns: readonly TargetColumn[], maxRejectedRows: number): Promise<SourceCheck> {
   const collector = new DesiredRowCollector(columns, maxRejectedRows);
-  const seen = new Map<string, { readonly line: number; readonly values: readonly (string | null)[] }>();
+  const seen = new Map<RowKey, { readonly line: number; readonly values: readonly (string | null)[] }>();
   for await (const record of source) {
     const accepted = collector.add(record, (key) => seen.get(key));
     if (accepted) seen.set(accepted.key, { line: accepted.row.line, values: accepted.row.values.map((value, index) => (columns[index]!.isKey ? value : null)) });
@@ -48,14 +48,14 @@ export async function checkDesiredRows(source: AsyncIterable<SourceRow>, columns
  */
 export class DesiredRowCollector {
   readonly rejections: Rejection[] = [];
-  readonly rejectedKeys = new Set<string>();
+  readonly rejectedKeys = new Set<RowKey>();
   /** Source records read. */
   sourceRows = 0;
   /** Rows accepted. */
   accepted = 0;
   private readonly mapRow;
   private readonly keyOf;
-  // The key alone, for rows rejected for other columns; same key strings as keyOf (same order).
+  // The key alone, for rows rejected for other columns; same keys as keyOf (same order).
   private readonly mapKey;
   private readonly keyOfKey;
 
@@ -73,8 +73,8 @@ export class DesiredRowCollector {
   /** The accepted row and its key, or undefined when the record is rejected. */
   add(
     record: SourceRow,
-    earlier: (key: string) => { readonly line: number; readonly values: readonly (string | null)[] } | undefined,
-  ): { readonly key: string; readonly row: DesiredRow } | undefined {
+    earlier: (key: RowKey) => { readonly line: number; readonly values: readonly (string | null)[] } | undefined,
+  ): { readonly key: RowKey; readonly row: DesiredRow } | undefined {
     this.sourceRows += 1;
     const mapped = this.mapRow(record.fields);
     if (!mapped.ok) {

@@ -8,7 +8,7 @@ import { DesiredRowCollector, type Rejection } from '../mapping/desired-rows.js'
 import type { Row } from '../model/row.js';
 import type { SourceRow } from '../source/source.js';
 import type { Mode } from './mode-rules.js';
-import { makeKeyOf, StreamingRowDiffer, type DifferOptions, type RowDiff } from './row-diff.js';
+import { makeKeyOf, StreamingRowDiffer, type DifferOptions, type RowDiff, type RowKey } from './row-diff.js';
 import type { TargetColumn } from './target.js';
 
 /**
@@ -38,7 +38,7 @@ export interface SyncDiffResult {
   /** Meaningful only when the rejections are within `maxRejectedRows`. */
   readonly diff: RowDiff;
   readonly rejections: readonly Rejection[];
-  readonly rejectedKeys: ReadonlySet<string>;
+  readonly rejectedKeys: ReadonlySet<RowKey>;
   /** Source records read, and rows accepted. */
   readonly sourceRows: number;
   readonly acceptedRows: number;
@@ -133,7 +133,7 @@ export async function diffSync(input: SyncDiffInput): Promise<SyncDiffResult> {
  * A source row skipped under max_rejected_rows is bad data, not a departed row: the destination
  * row with its key is kept, never deleted (pure).
  */
-export function keepRejectedRows(diff: RowDiff, columns: readonly TargetColumn[], rejectedKeys: ReadonlySet<string>): RowDiff {
+export function keepRejectedRows(diff: RowDiff, columns: readonly TargetColumn[], rejectedKeys: ReadonlySet<RowKey>): RowDiff {
   if (rejectedKeys.size === 0 || diff.ops.deletes.length === 0) return diff;
   const keyOf = makeKeyOf(columns);
   const deletes = diff.ops.deletes.filter((row) => !rejectedKeys.has(keyOf(row)));

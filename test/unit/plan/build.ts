@@ -13,7 +13,7 @@ import type {
 import { parseColumnType, type ColumnType } from '../../../src/model/column-type.js';
 import type { DesiredRow } from '../../../src/model/row.js';
 import type { LiveColumn, TableSpec } from '../../../src/model/table.js';
-import { makeKeyOf, type RowOps } from '../../../src/plan/row-diff.js';
+import { makeKeyOf, type RowKey, type RowOps } from '../../../src/plan/row-diff.js';
 import type { PlannedRows } from '../../../src/plan/planned-rows.js';
 import type { Row } from '../../../src/model/row.js';
 import type { ColumnOrigin, TargetColumn } from '../../../src/plan/target.js';
@@ -114,10 +114,10 @@ export function column(name: string, sql: string, options: ColumnOptions = {}): 
 export function desiredRows(
   columns: readonly TargetColumn[],
   records: ReadonlyArray<Readonly<Record<string, unknown>>>,
-): Map<string, DesiredRow> {
+): Map<RowKey, DesiredRow> {
   const mapRow = createRowMapper(columns);
   const keyOf = makeKeyOf(columns);
-  const rows = new Map<string, DesiredRow>();
+  const rows = new Map<RowKey, DesiredRow>();
   records.forEach((record, index) => {
     const mapped = mapRow(record);
     if (!mapped.ok) throw new Error(`test record ${index} does not map: ${JSON.stringify(mapped.problems)}`);

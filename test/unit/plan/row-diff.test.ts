@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { DesiredRow, Row } from '../../../src/model/row.js';
 import type { Mode } from '../../../src/plan/mode-rules.js';
-import { canonicalActual, makeKeyOf, RowDiffer, SAMPLE_LIMIT, type RowDiff } from '../../../src/plan/row-diff.js';
+import { canonicalActual, makeKeyOf, RowDiffer, SAMPLE_LIMIT, type RowDiff, type RowKey } from '../../../src/plan/row-diff.js';
 import type { TargetColumn } from '../../../src/plan/target.js';
 import { column, desiredRows, opRows } from './build.js';
 
-function diff(desired: ReadonlyMap<string, DesiredRow>, columns: readonly TargetColumn[], mode: Mode, actual: readonly Row[]): RowDiff {
+function diff(desired: ReadonlyMap<RowKey, DesiredRow>, columns: readonly TargetColumn[], mode: Mode, actual: readonly Row[]): RowDiff {
   const differ = new RowDiffer(desired, columns, mode);
   for (const row of actual) differ.observe(row);
   return differ.finish();
@@ -350,8 +350,26 @@ describe('makeKeyOf', () => {
 
   it('a key column without a collation (integers) compares exactly', () => {
     const keyOf = makeKeyOf([column('id', 'bigint', { key: true })]);
-    expect(keyOf(['10'])).toBe('10');
+    expect(keyOf(['10'])).toBe(10);
     expect(keyOf(['10'])).not.toBe(keyOf(['010']));
+  });
+
+  it('a single integer key is its number when exact (15 digits at most), else its text: one key per value', () => {
+    const keyOf = makeKeyOf([column('id', 'bigint', { key: true }), column('n', 'int')]);
+    const cases: [string | null, string | number][] = [
+      ['0', 0],
+      ['-5', -5],
+      ['999999999999999', 999_999_999_999_999],
+      ['-999999999999999', -999_999_999_999_999],
+      ['1000000000000000', '1000000000000000'],
+      ['9223372036854775807', '9223372036854775807'],
+      ['-0', '-0'],
+      ['007', '007'],
+      ['1.5', '1.5'],
+      ['', ''],
+      [null, ''],
+    ];
+    for (const [value, key] of cases) expect(keyOf([value, '1']), String(value)).toBe(key);
   });
 
   it('composite keys do not collide when a separator appears inside a value', () => {

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { rng } from '../../helpers/random.js';
 import type { DesiredRow, Row } from '../../../src/model/row.js';
 import type { Mode } from '../../../src/plan/mode-rules.js';
-import { RowDiffer, StreamingRowDiffer, type RowDiff } from '../../../src/plan/row-diff.js';
+import { RowDiffer, StreamingRowDiffer, type RowDiff, type RowKey } from '../../../src/plan/row-diff.js';
 import type { TargetColumn } from '../../../src/plan/target.js';
 import type { SourceRow } from '../../../src/source/source.js';
 import { diffSync } from '../../../src/plan/sync-diff.js';
@@ -29,13 +29,13 @@ function scenario(random: () => number, size: number): { desired: Map<string, De
   return { desired, actual };
 }
 
-function sequential(desired: ReadonlyMap<string, DesiredRow>, columns: readonly TargetColumn[], mode: Mode, actual: readonly Row[]): RowDiff {
+function sequential(desired: ReadonlyMap<RowKey, DesiredRow>, columns: readonly TargetColumn[], mode: Mode, actual: readonly Row[]): RowDiff {
   const differ = new RowDiffer(desired, columns, mode);
   for (const row of actual) differ.observe(row);
   return differ.finish();
 }
 
-function interleaved(random: () => number, desired: ReadonlyMap<string, DesiredRow>, columns: readonly TargetColumn[], mode: Mode, actual: readonly Row[]): RowDiff {
+function interleaved(random: () => number, desired: ReadonlyMap<RowKey, DesiredRow>, columns: readonly TargetColumn[], mode: Mode, actual: readonly Row[]): RowDiff {
   const differ = new StreamingRowDiffer(columns, mode);
   const source = [...desired];
   let s = 0;
@@ -80,9 +80,10 @@ describe('StreamingRowDiffer', () => {
   it('remembers matched keys for duplicate detection, with their line and key values', () => {
     const differ = new StreamingRowDiffer(COLUMNS, 'upsert');
     differ.observe(['7', '1.00', 'a']);
-    differ.addDesired('7', { values: ['7', '1.00', 'a'], line: 12 });
+    const key = differ.desiredKey(['7', '1.00', 'a']);
+    differ.addDesired(key, { values: ['7', '1.00', 'a'], line: 12 });
     expect([differ.waitingDesired, differ.waitingActual]).toEqual([0, 0]);
-    expect(differ.earlier('7')).toEqual({ line: 12, values: ['7', null, null] });
+    expect(differ.earlier(key)).toEqual({ line: 12, values: ['7', null, null] });
     expect(differ.finish().counts).toEqual({ insert: 0, update: 0, delete: 0, skip: 0, unchanged: 1 });
   });
 });
