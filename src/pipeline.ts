@@ -29,6 +29,12 @@ export interface PlanOptions {
   readonly syncs?: readonly string[];
   readonly now?: () => Date;
   readonly runner?: SyncRunner;
+  /**
+   * Fingerprint the source and the destination rows (default true): what a saved plan is checked
+   * against. Reading the source file twice and hashing every destination row costs ~10% of a
+   * large plan, so plans that are only shown or applied at once skip it (the fields are then '').
+   */
+  readonly fingerprints?: boolean;
 }
 
 export function selectSyncs(config: Config, names: readonly string[] | undefined): readonly SyncConfig[] {
@@ -45,7 +51,8 @@ export async function makePlan(config: Config, destinations: Destinations, optio
   const now = options.now ?? (() => new Date());
   const runner = options.runner ?? sequentialRunner;
   const selected = selectSyncs(config, options.syncs);
-  const syncs = await runner(selected, (sync, onProgress) => planSync(config, sync, destinations, onProgress));
+  const fingerprinting = options.fingerprints ?? true;
+  const syncs = await runner(selected, (sync, onProgress) => planSync(config, sync, destinations, onProgress, fingerprinting));
   return {
     manifest: config.file,
     manifestDigest: config.digest,
@@ -59,7 +66,7 @@ export async function makePlan(config: Config, destinations: Destinations, optio
   };
 }
 
-async function planSync(config: Config, sync: SyncConfig, destinations: Destinations, onProgress: ProgressListener): Promise<SyncPlan> {
+async function planSync(config: Config, sync: SyncConfig, destinations: Destinations, onProgress: ProgressListener, fingerprinting: boolean): Promise<SyncPlan> {
   const { db, facts } = await destinations.get(sync.destination);
   const source = config.sources.get(sync.source)!;
 
@@ -68,7 +75,7 @@ async function planSync(config: Config, sync: SyncConfig, destinations: Destinat
   const leftovers = await listStagingTables(db, stagingPrefixFor(sync.table));
 
   onProgress({ sync: sync.name, step: 'read' });
-  const sourceFile = fileFingerprint(source);
+  const sourceFile = fingerprinting ? fileFingerprint(source) : Promise.resolve(undefined);
   const fingerprints = { source: '', schema: schemaFingerprint(live), rows: '' };
   const base = { name: sync.name, kind: sync.kind, destination: sync.destination, table: sync.table, mode: sync.mode, strategy: sync.strategy, safety: sync.safety, ...(sync.kind === 'audience' ? { audience: sync.audience } : {}) };
   const warnings: Diagnostic[] = leftovers.length
@@ -85,9 +92,9 @@ async function planSync(config: Config, sync: SyncConfig, destinations: Destinat
 
     // Source and destination are read at the same time and diffed as they arrive (issue 7).
     onProgress({ sync: sync.name, step: 'diff', done: 0 });
-    const actualHash = new RowsHasher();
+    const actualHash = fingerprinting ? new RowsHasher() : undefined;
     // Sources without a file to hash (queries, stdin: see fileFingerprint) are fingerprinted by their rows.
-    const desiredHash = source.kind === 'mysql' || source.path === '-' ? new RowsHasher() : undefined;
+    const desiredHash = fingerprinting && (source.kind === 'mysql' || source.path === '-') ? new RowsHasher() : undefined;
     let done = 0;
     const desired = await diffSync({
       source: records.all,
@@ -96,7 +103,7 @@ async function planSync(config: Config, sync: SyncConfig, destinations: Destinat
       maxRejectedRows: sync.maxRejectedRows,
       ...(live ? { actual: readActualRows(db, { table: live.name, columns }) } : {}),
       onActualPage: (page) => {
-        actualHash.add(page);
+        actualHash?.add(page);
         done += page.length;
         onProgress({ sync: sync.name, step: 'diff', done });
       },
@@ -110,7 +117,7 @@ async function planSync(config: Config, sync: SyncConfig, destinations: Destinat
     const sourceFingerprint = (await sourceFile) ?? desiredHash?.digest() ?? '';
     return {
       ...base,
-      fingerprints: { ...fingerprints, source: sourceFingerprint, rows: actualHash.digest() },
+      fingerprints: { ...fingerprints, source: sourceFingerprint, rows: actualHash?.digest() ?? '' },
       columns,
       schema,
       rows: desired.diff,

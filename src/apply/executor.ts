@@ -8,7 +8,7 @@ import { quoteId, type Db } from '../db/connection.js';
 import { identifierProblem, showName } from '../db/identifiers.js';
 import { errorNumber, type Dialect } from '../dialect/dialect.js';
 import { introspectTable, listStagingTables } from '../introspect/introspect.js';
-import { schemaFingerprint } from '../plan/fingerprint.js';
+import { operationsFingerprint, schemaFingerprint } from '../plan/fingerprint.js';
 import { errorMessage, PssyncError } from '../model/errors.js';
 import { isError } from '../model/diagnostic.js';
 import { deleteGuardViolation } from '../plan/checks.js';
@@ -169,7 +169,10 @@ async function applySync(
     const schemaNow = schemaFingerprint(await introspectTable(db, sync.table, { jsonIsLongtext: dialect.caps.jsonIsLongtext }));
     if ((lock.waited || schemaNow !== sync.fingerprints.schema) && options.replan) {
       const fresh = await options.replan(sync);
-      if (fresh.fingerprints.rows !== sync.fingerprints.rows || fresh.fingerprints.schema !== sync.fingerprints.schema) {
+      // The operations' digest covers what the plan writes and the values it replaces or deletes:
+      // when it is the same, so are the rows the plan was made against, as far as they matter.
+      const sameWork = fresh.fingerprints.schema === sync.fingerprints.schema && operationsFingerprint(fresh.schema.ddl, fresh.rows?.ops) === operationsFingerprint(sync.schema.ddl, sync.rows?.ops);
+      if (!sameWork) {
         if (!fresh.diagnostics.some(isError) && !syncHasChanges(fresh)) return finish({ status: 'unchanged', ...extras() });
         throw new PssyncError(
           'PSSYNC_E_PLAN_STALE',

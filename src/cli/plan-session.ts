@@ -17,11 +17,18 @@ export interface PlanSession {
   readonly sessionFor: (name: string) => Promise<DestinationSession>;
 }
 
-export async function planSession(io: CliIo, config: Config, syncs: readonly string[] | undefined, progress: boolean): Promise<PlanSession> {
+/** `fingerprints`: false when the plan is neither saved, nor compared with a saved one, nor printed as JSON. */
+export async function planSession(
+  io: CliIo,
+  config: Config,
+  syncs: readonly string[] | undefined,
+  progress: boolean,
+  fingerprints = true,
+): Promise<PlanSession> {
   const destinations = new Destinations(config);
   try {
     const runner = listrRunner({ enabled: progress, interactive: io.liveProgress, verb: 'plan' });
-    const plan = await makePlan(config, destinations, { ...(syncs ? { syncs } : {}), runner });
+    const plan = await makePlan(config, destinations, { ...(syncs ? { syncs } : {}), runner, fingerprints });
     const json = toPlanJson(plan, { version: VERSION, baseDir: io.cwd });
     return {
       config,

@@ -62,12 +62,15 @@ export class PlannedRowsBuilder {
     private readonly keepChars = KEEP_CHARS,
   ) {}
 
-  /** One row; kept rows come out sorted by `order`, spilled ones in the order added. */
-  add(values: Row, order: number): void {
+  /**
+   * One row; kept rows come out sorted by `order`, spilled ones in the order added. `before`: the
+   * destination row it replaces (updates), part of the digest: the same writes over other values
+   * are other work (see executor: a plan re-made after waiting for the table lock).
+   */
+  add(values: Row, order: number, before?: Row): void {
     this.count += 1;
-    const digest = rowDigest(values);
-    this.low = (this.low + (digest % 4294967296)) % 4294967296;
-    this.high = (this.high + Math.floor(digest / 4294967296)) % 4294967296;
+    this.addDigest(rowDigest(values));
+    if (before) this.addDigest(rowDigest(before));
     if (this.spill) {
       this.spill.append(values);
       return;
@@ -79,6 +82,11 @@ export class PlannedRowsBuilder {
       for (const { row } of this.sortedKept()) this.spill.append(row);
       this.kept = [];
     }
+  }
+
+  private addDigest(digest: number): void {
+    this.low = (this.low + (digest % 4294967296)) % 4294967296;
+    this.high = (this.high + Math.floor(digest / 4294967296)) % 4294967296;
   }
 
   build(): PlannedRows {

@@ -304,7 +304,7 @@ export class StreamingRowDiffer {
       this.unchanged += 1;
     } else if (this.rule.changed === 'update') {
       // Updates found when the desired row came second are out of key order: kept ones are sorted.
-      this.updates.add(desired, ordinal);
+      this.updates.add(desired, ordinal, actual);
       this.sample(ordinal, actual, desired);
     } else {
       this.skip += 1;

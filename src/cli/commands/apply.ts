@@ -34,7 +34,8 @@ export async function applyCommand(args: ApplyArgs, io: CliIo): Promise<number> 
   }
   const config = await loadConfig(io, manifestPath(args.file, io.env, io.cwd));
   if (!config) return 1;
-  const session = await planSession(io, config, args.sync, true);
+  // Applied at once, never saved: no fingerprints to take.
+  const session = await planSession(io, config, args.sync, true, false);
   try {
     if (!reviewable(session, io)) return 1;
     if (!hasWork(session)) return 0;
@@ -97,7 +98,7 @@ async function execute(session: PlanSession, args: ApplyArgs, io: CliIo): Promis
     runId: randomBytes(4).toString('hex'),
     runner: listrRunner({ enabled: true, interactive: io.liveProgress, verb: 'apply' }),
     // After waiting for another apply's table lock: is this plan still what the table needs?
-    replan: async (sync) => (await makePlan(session.config, session.destinations, { syncs: [sync.name] })).syncs[0] ?? sync,
+    replan: async (sync) => (await makePlan(session.config, session.destinations, { syncs: [sync.name], fingerprints: false })).syncs[0] ?? sync,
   });
   io.err(renderReport(report, io.stderrStyle));
   return report.ok ? 0 : 1;

@@ -27,7 +27,7 @@ export async function planCommand(args: PlanArgs, io: CliIo): Promise<number> {
     if (args.format === 'json') io.out(`${JSON.stringify(manifestErrorsJson(diagnostics, io.cwd), null, 2)}\n`);
     return 1;
   }
-  const session = await planSession(io, config, args.sync, true);
+  const session = await planSession(io, config, args.sync, true, args.format === 'json' || args.out !== undefined);
   try {
     const { json, plan } = session;
     io.out(renderPlan(json, args.format, io.stdoutStyle, args.samples));

@@ -61,6 +61,18 @@ describe('PlannedRowsBuilder', () => {
   });
 });
 
+describe('PlannedRowsBuilder digest of updates', () => {
+  it('covers the destination values an update replaces: the same writes over other values are other work', () => {
+    const digest = (before: Row) => {
+      const builder = new PlannedRowsBuilder(undefined);
+      builder.add(['1', 'new'], 0, before);
+      return builder.build().digest;
+    };
+    expect(digest(['1', 'old'])).toEqual(digest(['1', 'old']));
+    expect(digest(['1', 'old'])).not.toEqual(digest(['1', 'other']));
+  });
+});
+
 describe('rowDigest', () => {
   it('tells NULL from empty text, and where one value ends', () => {
     expect(rowDigest([null])).not.toBe(rowDigest(['']));
