@@ -45,8 +45,19 @@ function fileBytes(path: string): number {
   }
 }
 
+/**
+ * A worker inherits the parent's Node options (so `--cpu-prof` profiles it too), except when they
+ * hold entry code (`node -e CODE`, `--input-type`), which a worker started from a file refuses; it
+ * then gets none (a worker cannot be given V8 options such as heap sizes, which apply anyway).
+ */
+export function workerExecArgv(execArgv: readonly string[]): string[] | undefined {
+  return execArgv.some((option) => /^(-e|--eval|-p|--print|--input-type)(=|$)/.test(option)) ? [] : undefined;
+}
+
 export async function* readCsvThreaded(config: CsvSourceConfig, script: URL = WORKER_SCRIPT): AsyncGenerator<SourceRow> {
-  const worker = new Worker(script, { workerData: config });
+  const execArgv = workerExecArgv(process.execArgv);
+  // The parser's garbage is short-lived: a small young generation keeps the thread's memory small.
+  const worker = new Worker(script, { workerData: config, resourceLimits: { maxYoungGenerationSizeMb: 16 }, ...(execArgv ? { execArgv } : {}) });
   const inbox: WorkerMessage[] = [];
   let wake: (() => void) | undefined;
   const deliver = (message: WorkerMessage) => {

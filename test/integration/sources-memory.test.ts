@@ -111,8 +111,9 @@ describe('memory stays flat while a source is read', () => {
     const measured = await measure(csvConfig(path));
     report('csv', bytes, measured);
     expect(measured.rows).toBe(rows);
-    // What reading adds to the process (buffers, young generation) is a small, fixed amount.
-    expect((measured.maxRssMB - measured.startRssMB) * MB).toBeLessThan(bytes / 4);
+    // What reading adds to the process (buffers, young generation, the parser thread's own heap)
+    // is a fixed amount, far below the file.
+    expect((measured.maxRssMB - measured.startRssMB) * MB).toBeLessThan(Math.min(bytes / 2, 64 * MB));
     expect(measured.maxRssMB * MB).toBeLessThan(bytes);
     // csv-parse reads about 100,000 rows/s here when the machine is idle; leave room for a busy one.
   }, 300_000);

@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { CsvSourceConfig } from '../../../src/manifest/types.js';
 import { readCsv } from '../../../src/source/csv.js';
-import { BATCH_ROWS, readCsvThreaded } from '../../../src/source/csv-threaded.js';
+import { BATCH_ROWS, readCsvThreaded, workerExecArgv } from '../../../src/source/csv-threaded.js';
 import { SourceError, type SourceRow } from '../../../src/source/source.js';
 import { csv, useTempDir } from './helpers.js';
 
@@ -66,5 +66,13 @@ describe('readCsvThreaded: the same records as readCsv', () => {
       if (row.fields.id === '10') break;
     }
     expect(read).toBe(10);
+  });
+});
+
+describe('workerExecArgv', () => {
+  it("inherits the parent's Node options, unless they hold entry code, which a worker refuses", () => {
+    expect(workerExecArgv(['--cpu-prof', '--max-old-space-size=100'])).toBeUndefined();
+    expect(workerExecArgv(['--max-semi-space-size=4', '--input-type=module', '-e', 'code'])).toEqual([]);
+    expect(workerExecArgv(['--eval=x'])).toEqual([]);
   });
 });
