@@ -95,18 +95,15 @@ async function planSync(config: Config, sync: SyncConfig, destinations: Destinat
     const actualHash = fingerprinting ? new RowsHasher() : undefined;
     // Sources without a file to hash (queries, stdin: see fileFingerprint) are fingerprinted by their rows.
     const desiredHash = fingerprinting && (source.kind === 'mysql' || source.path === '-') ? new RowsHasher() : undefined;
-    let done = 0;
     const desired = await diffSync({
       source: records.all,
       columns,
       mode: sync.mode,
       maxRejectedRows: sync.maxRejectedRows,
       ...(live ? { actual: readActualRows(db, { table: live.name, columns }) } : {}),
-      onActualPage: (page) => {
-        actualHash?.add(page);
-        done += page.length;
-        onProgress({ sync: sync.name, step: 'diff', done });
-      },
+      ...(actualHash ? { onActualPage: (page: readonly Row[]) => actualHash.add(page) } : {}),
+      // Source records read: the one count every plan has (an initial load has no table to read).
+      onSourceRows: (read) => onProgress({ sync: sync.name, step: 'diff', done: read }),
       ...(desiredHash ? { onDesiredRow: (values: Row) => desiredHash.add([values]) } : {}),
       differ: { openSpill: (what) => openSpillFile(`sync "${sync.name}" ${what}`) },
     });

@@ -19,6 +19,8 @@ import type { TargetColumn } from './target.js';
  */
 const MAX_LEAD = 10_000;
 
+const PROGRESS_ROWS = 10_000;
+
 export interface SyncDiffInput {
   readonly source: AsyncIterable<SourceRow>;
   readonly columns: readonly TargetColumn[];
@@ -28,6 +30,8 @@ export interface SyncDiffInput {
   readonly actual?: AsyncIterable<Row[]>;
   /** Each destination page as read, before it is compared (fingerprints, progress). */
   readonly onActualPage?: (page: readonly Row[]) => void;
+  /** Source records read so far, every PROGRESS_ROWS records (progress). */
+  readonly onSourceRows?: (read: number) => void;
   /** Each accepted desired row, in source order (fingerprints of sources without a file). */
   readonly onDesiredRow?: (values: Row) => void;
   /** Where rows to write go past the in-memory budget (see planned-rows.ts). */
@@ -67,6 +71,7 @@ export async function diffSync(input: SyncDiffInput): Promise<SyncDiffResult> {
     try {
       for await (const record of input.source) {
         const accepted = collector.add(record, (key) => differ.earlier(key));
+        if (collector.sourceRows % PROGRESS_ROWS === 0) input.onSourceRows?.(collector.sourceRows);
         if (accepted) {
           input.onDesiredRow?.(accepted.row.values);
           differ.addDesired(accepted.key, accepted.row);

@@ -1,8 +1,7 @@
 /**
- * Large CSV files are parsed on a worker thread (issue 7). csv-parse costs ~10 µs of CPU a record;
- * on its own thread that work overlaps with mapping, comparing and writing on the main thread
- * (and with the server, on a machine with cores to spare), where taking a batch of records off
- * the worker costs ~2 µs a record. Records, values, line numbers and errors are exactly those of
+ * Large CSV files are parsed on a worker thread (issue 7). csv-parse costs ~12 µs of CPU a record
+ * of the benchmark's data; on its own thread that work overlaps with mapping, comparing and
+ * writing on the main thread, where taking a batch of records off the worker costs ~1–2 µs a record. Records, values, line numbers and errors are exactly those of
  * readCsv: the worker runs it. Small files, standard input, and code run from TypeScript sources
  * (no compiled worker script) are read on the main thread.
  */
