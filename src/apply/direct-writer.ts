@@ -18,12 +18,12 @@ import type { StatementRunner, WriteContext, Writer } from './writer.js';
 const INITIAL_ROWS = 1_000;
 
 /**
- * An initial load (the table, within the sync's scope, was empty when planned) of at least this
- * many rows is written by two connections taking statements from the same rows (issue 7): one
- * insert stream keeps one server core busy, two load 1,000,000 rows in about 60% of the time on a
- * 2-core MariaDB. The rows are independent and their inserts idempotent, so the order between the
- * two does not matter; and with nothing to update, the inserts take no locks that could make the
- * two wait for each other. Other writes stay on one connection.
+ * An initial load into a table this apply creates, of at least this many rows, is written by two
+ * connections taking statements from the same rows (issue 7): one insert stream keeps one server
+ * core busy, two load 1,000,000 rows in about 60% of the time on a 2-core MariaDB. The rows are
+ * independent and their inserts idempotent, so the order between the two does not matter; and in
+ * a new table (nobody else's rows, every key new) their inserts do not wait for each other's
+ * locks. Other writes — into a table that has rows, even outside the sync's scope — stay on one.
  */
 const PARALLEL_FROM_ROWS = 20_000;
 
@@ -40,17 +40,21 @@ export function directWriter(context: WriteContext): Writer {
   /** Sends the feed's rows as `prefix tuple,tuple,… suffix` statements, on every runner at once. */
   async function send(feed: RowFeed, count: number, prefix: string, suffix: string, tuple: (row: Row) => string, what: string): Promise<void> {
     const runners = second && count >= PARALLEL_FROM_ROWS ? [run, second] : [run];
-    const shared = { counter: { next: 1 }, stop: { failed: false } };
+    const stop = { failed: false };
     const of = count.toLocaleString('en-US');
-    const sending = runners.map((runner) =>
+    const label = (connection: number) =>
+      runners.length === 1
+        ? (first: number, rows: number) => `${what} rows ${rangeText(first, rows)} of ${of} in \`${plan.table}\``
+        : (first: number, rows: number) => `${what} rows ${rangeText(first, rows)} of connection ${connection + 1}'s share of ${of} in \`${plan.table}\``;
+    const sending = runners.map((runner, connection) =>
       sendRows({
         feed,
         runner,
         text: { prefix, suffix, tuple },
         chunk: new AdaptiveChunk({ maxRows: context.dialect.caps.maxRowsPerStatement, maxBytes, targetMs: context.dialect.caps.targetStatementMs }, INITIAL_ROWS),
         maxBytes,
-        label: (first, rows) => `${what} rows ${rangeText(first, rows)} of ${of} in \`${plan.table}\``,
-        ...shared,
+        label: label(connection),
+        stop,
         onDone: (rows) => {
           done += rows;
           context.onProgress({ sync: plan.name, step: 'write', done, total });
@@ -60,6 +64,7 @@ export function directWriter(context: WriteContext): Writer {
     // A failing loop stops the other before its next statement; both settle before this returns,
     // so nothing is still writing when the executor reports and releases the table lock.
     const results = await Promise.allSettled(sending);
+    await feed.return?.(undefined); // closes a spill file left half read
     for (const result of results) if (result.status === 'rejected') throw result.reason;
   }
 
@@ -69,7 +74,7 @@ export function directWriter(context: WriteContext): Writer {
       const rule = modeRule(plan.mode);
       const overwrite = rule.changed === 'update';
       const writes = inserts.count + updates.count;
-      if (plan.rows!.actualRows === 0 && writes >= PARALLEL_FROM_ROWS) second = await run.fork().catch(() => undefined);
+      if (plan.schema.createsTable && writes >= PARALLEL_FROM_ROWS) second = await run.fork().catch(() => undefined);
       async function* writeBatches() {
         yield* rowBatches(inserts, CLAIM_ROWS);
         yield* rowBatches(updates, CLAIM_ROWS);

@@ -37,10 +37,8 @@ export interface SendRowsOptions {
   readonly text: RowStatementText;
   readonly chunk: ChunkPolicy;
   readonly maxBytes: number;
-  /** "writing rows 1–5,000 of 9,000 in `t`", from the first label number and the rows. */
+  /** "writing rows 1–5,000 of 9,000 in `t`": `first` counts this loop's rows from 1. */
   readonly label: (first: number, rows: number) => string;
-  /** Numbers statements' rows across the loops sharing the feed (labels only). */
-  readonly counter: { next: number };
   /** Set by the first loop that fails, so the others stop before their next statement. */
   readonly stop: { failed: boolean };
   readonly onDone: (rows: number) => void;
@@ -49,7 +47,6 @@ export interface SendRowsOptions {
 interface Built extends PackedStatement {
   /** Index in the buffer of the statement's first row. */
   readonly from: number;
-  readonly first: number;
 }
 
 export async function sendRows(options: SendRowsOptions): Promise<void> {
@@ -67,44 +64,48 @@ export async function sendRows(options: SendRowsOptions): Promise<void> {
       else for (const row of claimed.value) buffer.push(row);
     }
   };
-  const build = async (from: number, pack: typeof packRowsAhead): Promise<Built | undefined> => {
+  /** The next statement from buffer[from] on, built between turns of the event loop. */
+  const build = async (from: number): Promise<Built | undefined> => {
     await fill(from, chunk.size);
     if (from >= buffer.length) return undefined;
-    const statement = await pack(buffer.length, from, texts, chunk.size, maxBytes);
-    const first = options.counter.next;
-    options.counter.next += statement.rows;
-    return { ...statement, from, first };
+    return { ...(await packRowsAhead(buffer.length, from, texts, chunk.size, maxBytes)), from };
   };
 
-  let current = await build(0, packRowsAhead);
-  while (current !== undefined && !stop.failed) {
-    const statement = current;
-    const running = runner.execute(statement.sql, [], { label: options.label(statement.first, statement.rows), shrinkable: true, rows: statement.rows });
-    running.catch(() => undefined); // handled below, after the next statement is built
-    // Pipelined: the next statement is built while the server runs this one.
-    let next = await build(statement.from + statement.rows, packRowsAhead);
-    let elapsedMs: number;
-    try {
-      ({ elapsedMs } = await running);
-    } catch (error) {
-      // Too big or too slow: the same rows again, in statements half the size.
-      if (mustShrink(error) && chunk.halve(statement.rows)) {
-        const again = packRows(buffer.length, statement.from, texts, chunk.size, maxBytes);
-        // Number the smaller statements on from this one (unless another loop numbered some since).
-        if (options.counter.next === statement.first + statement.rows + (next?.rows ?? 0)) options.counter.next = statement.first + again.rows;
-        current = { ...again, from: statement.from, first: statement.first };
+  let current: Built | undefined;
+  let running: Promise<unknown> | undefined;
+  try {
+    current = await build(0);
+    while (current !== undefined && !stop.failed) {
+      const statement = current;
+      const label = options.label(base + statement.from + 1, statement.rows);
+      const sent = runner.execute(statement.sql, [], { label, shrinkable: true, rows: statement.rows });
+      running = sent.catch(() => undefined); // its error is handled below, after the next statement is built
+      // Pipelined: the next statement is built while the server runs this one.
+      const next = await build(statement.from + statement.rows);
+      let elapsedMs: number;
+      try {
+        ({ elapsedMs } = await sent);
+      } catch (error) {
+        // Too big or too slow: the same rows again, in statements half the size.
+        if (!mustShrink(error) || !chunk.halve(statement.rows)) throw error;
+        current = { ...packRows(buffer.length, statement.from, texts, chunk.size, maxBytes), from: statement.from };
         continue;
+      } finally {
+        running = undefined;
       }
-      stop.failed = true;
-      throw error;
+      chunk.record(statement.rows, elapsedMs);
+      options.onDone(statement.rows);
+      // Written: let the rows go.
+      buffer.splice(0, statement.rows);
+      base += statement.rows;
+      current = next && { ...next, from: next.from - statement.rows };
     }
-    chunk.record(statement.rows, elapsedMs);
-    options.onDone(statement.rows);
-    // Written: let the rows go.
-    buffer.splice(0, statement.rows);
-    base += statement.rows;
-    current = next && { ...next, from: next.from - statement.rows };
-    next = undefined;
+  } catch (error) {
+    // Whatever failed — a statement, or reading the next rows — the other loops stop, and this
+    // one returns only once nothing it sent is still running.
+    stop.failed = true;
+    await running;
+    throw error;
   }
 }
 

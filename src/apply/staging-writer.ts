@@ -2,6 +2,7 @@
  * The set-based writer (SPEC 4.4): load the planned rows into a staging table, then merge with
  * INSERT … SELECT [… ON DUPLICATE KEY UPDATE], UPDATE … JOIN and DELETE … JOIN, chunked by `_pk`.
  */
+import type { Row } from '../model/row.js';
 import { modeRule } from '../plan/mode-rules.js';
 import { rowBatches, type PlannedRows } from '../plan/planned-rows.js';
 import { errorNumber } from '../dialect/dialect.js';
@@ -22,7 +23,6 @@ import {
   type DiffOp,
 } from './staging-sql.js';
 import { mustShrink, type WriteContext, type Writer } from './writer.js';
-import type { Row } from '../model/row.js';
 
 /** ER_TABLE_EXISTS_ERROR */
 const ER_TABLE_EXISTS = 1050;
@@ -69,8 +69,9 @@ export function stagingWriter(context: WriteContext): Writer {
       let done = 0;
       for (const segment of segments) {
         if (segment.count === 0) continue;
+        const feed = segment.feed();
         await sendRows({
-          feed: segment.feed(),
+          feed,
           runner: run,
           text: {
             prefix: stagingInsertPrefix(staging, plan.columns),
@@ -80,13 +81,12 @@ export function stagingWriter(context: WriteContext): Writer {
           chunk,
           maxBytes,
           label: (first, rows) => `loading rows ${rangeText(segment.firstPk + first - 1, rows)} into staging table \`${staging}\``,
-          counter: { next: 1 },
           stop: { failed: false },
           onDone: (rows) => {
             done += rows;
             context.onProgress({ sync: plan.name, step: 'stage', done, total });
           },
-        });
+        }).finally(() => feed.return?.(undefined)); // closes a spill file left half read
       }
     },
 

@@ -1,5 +1,6 @@
 /** The CLI: yargs parses, a command handler calls the library, renders, and returns the exit code. */
 import yargs, { type Argv } from 'yargs';
+import { removeOrphanedSpills } from '../storage/spill-file.js';
 import { VERSION } from '../version.js';
 import { applyCommand } from './commands/apply.js';
 import { introspectCommand } from './commands/introspect.js';
@@ -24,6 +25,8 @@ const optional = <K extends string, V>(key: K, value: V | undefined): { [P in K]
   (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  // Rows a killed run left in its temporary directory are the user's data: gone at the next start.
+  removeOrphanedSpills();
   let exitCode = 0;
   const run = async (handler: () => Promise<number>, machineFormat = false) => {
     try {

@@ -5,6 +5,7 @@
 import type { DesiredRow } from '../model/row.js';
 import type { DiagnosticCode } from '../model/diagnostic.js';
 import type { SourceRow } from '../source/source.js';
+import { LargeMap } from '../plan/large-map.js';
 import { makeKeyOf, type RowKey } from '../plan/row-diff.js';
 import type { TargetColumn } from '../plan/target.js';
 import { createRowMapper, type RowProblem } from './map-row.js';
@@ -32,7 +33,7 @@ const REJECTION_OVERFLOW = 100;
  */
 export async function checkDesiredRows(source: AsyncIterable<SourceRow>, columns: readonly TargetColumn[], maxRejectedRows: number): Promise<SourceCheck> {
   const collector = new DesiredRowCollector(columns, maxRejectedRows);
-  const seen = new Map<RowKey, { readonly line: number; readonly values: readonly (string | null)[] }>();
+  const seen = new LargeMap<RowKey, { readonly line: number; readonly values: readonly (string | null)[] }>();
   for await (const record of source) {
     const accepted = collector.add(record, (key) => seen.get(key));
     if (accepted) seen.set(accepted.key, { line: accepted.row.line, values: accepted.row.values.map((value, index) => (columns[index]!.isKey ? value : null)) });

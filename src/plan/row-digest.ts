@@ -7,10 +7,12 @@
  */
 import type { Row } from '../model/row.js';
 
-export function rowDigest(values: Row): number {
+export function rowDigest(values: Row, then?: Row): number {
   let h1 = 0xdeadbeef;
   let h2 = 0x41c6ce57;
-  for (const value of values) {
+  // `then`: a second row hashed with the first (an update and the row it replaces), after a mark.
+  const all = then === undefined ? values : [...values, '\u0000pssync:then', ...then];
+  for (const value of all) {
     // NULL and '' must differ, and ['ab', 'c'] must differ from ['a', 'bc']: a mark after each value.
     const mark = value === null ? 0x1f : 0x1e;
     if (value !== null) {

@@ -72,10 +72,9 @@ export async function* readCsvThreaded(config: CsvSourceConfig, script: URL = WO
       wake = undefined;
       const message = inbox.shift()!;
       if (message.type === 'end') return;
-      if (message.type === 'error') {
-        if (message.file === undefined) throw new Error(message.message);
-        throw new SourceError(message.file, message.message, message.line);
-      }
+      // A failure of the thread itself (it could not start, ran out of memory) is still this
+      // source's failure: reported for the sync, not a crash of the whole command.
+      if (message.type === 'error') throw new SourceError(message.file ?? config.path, message.file ? message.message : `the CSV reader thread failed: ${message.message}`, message.line);
       worker.postMessage('more');
       const { names, values, lines } = message;
       const width = names.length;
@@ -86,7 +85,8 @@ export async function* readCsvThreaded(config: CsvSourceConfig, script: URL = WO
       }
     }
   } finally {
-    worker.removeAllListeners();
+    // Listeners stay until the thread is gone: an 'error' event without one would crash the process.
     await worker.terminate();
+    worker.removeAllListeners();
   }
 }

@@ -21,7 +21,7 @@ const PREFIX = 'pssync-rows-';
 
 function spillDirectory(): string {
   if (directory === undefined) {
-    removeOrphans();
+    removeOrphanedSpills();
     const made = mkdtempSync(join(tmpdir(), `${PREFIX}${process.pid}-`));
     directory = made;
     const remove = () => rmSync(made, { recursive: true, force: true });
@@ -37,8 +37,12 @@ function spillDirectory(): string {
   return directory;
 }
 
-/** Directories of earlier runs that were killed outright (SIGKILL, power loss): their process is gone. */
-function removeOrphans(): void {
+/**
+ * Removes the spill directories of earlier runs killed outright (SIGKILL, power loss): those whose
+ * process is gone. The CLI calls it at every start; a directory it cannot remove (another user's)
+ * is left alone.
+ */
+export function removeOrphanedSpills(): void {
   let names: string[];
   try {
     names = readdirSync(tmpdir());
@@ -46,9 +50,13 @@ function removeOrphans(): void {
     return;
   }
   for (const name of names) {
-    const pid = Number(/^pssync-rows-(\d+)-/.exec(name)?.[1]);
+    const pid = Number(new RegExp(`^${PREFIX}(\\d+)-`).exec(name)?.[1]);
     if (!pid || pid === process.pid || alive(pid)) continue;
-    rmSync(join(tmpdir(), name), { recursive: true, force: true });
+    try {
+      rmSync(join(tmpdir(), name), { recursive: true, force: true });
+    } catch {
+      // Not ours to remove.
+    }
   }
 }
 

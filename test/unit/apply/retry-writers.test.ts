@@ -12,7 +12,7 @@ import { StatementRunner, StatementFailed, type WriteContext } from '../../../sr
 import type { Db, SqlValue } from '../../../src/db/connection.js';
 import { mysqlDialect } from '../../../src/dialect/mysql.js';
 import { PssyncError } from '../../../src/model/errors.js';
-import { keptRows } from '../../../src/plan/planned-rows.js';
+import { keptRows, type PlannedRows } from '../../../src/plan/planned-rows.js';
 import type { Row } from '../../../src/model/row.js';
 import type { Mode } from '../../../src/plan/mode-rules.js';
 import type { SyncPlan } from '../../../src/plan/plan.js';
@@ -152,6 +152,11 @@ function plan(mode: Mode, inserts: Row[], updates: Row[] = [], deletes: Row[] = 
     diagnostics: [],
     fingerprints: {},
   } as unknown as SyncPlan;
+}
+
+/** The plan of a sync whose table the apply creates. */
+function inNewTable(sync: SyncPlan): SyncPlan {
+  return { ...sync, schema: { ...sync.schema, createsTable: true } };
 }
 
 function context(db: FakeDb, sync: SyncPlan, runner = new StatementRunner(db, { policy: FAST }), maxRowsPerStatement = 100_000): WriteContext {
@@ -332,7 +337,7 @@ describe('direct writer: shrink-and-retry', () => {
   it('an initial load of 30,000 rows is shared by two connections; every row written once', async () => {
     const second = new FakeDb();
     const db = Object.assign(new FakeDb(), { fork: async () => second });
-    const writer = directWriter(context(db, plan('upsert', rows('a', 30_000))));
+    const writer = directWriter(context(db, inNewTable(plan('upsert', rows('a', 30_000)))));
     await writer.write();
     await writer.cleanup();
     const written = [...db.destination.keys(), ...second.destination.keys()];
@@ -341,10 +346,59 @@ describe('direct writer: shrink-and-retry', () => {
     expect([db.sent.length > 1, second.sent.length > 1]).toEqual([true, true]);
   });
 
+  it('when reading the planned rows fails, both connections stop, and nothing is still running when it is reported', async () => {
+    let active = 0;
+    const slow = (db: FakeDb) => {
+      const execute = db.execute.bind(db);
+      db.execute = async (sql, params) => {
+        active += 1;
+        try {
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          return await execute(sql, params);
+        } finally {
+          active -= 1;
+        }
+      };
+      return db;
+    };
+    const second = slow(new FakeDb());
+    const db = Object.assign(slow(new FakeDb()), { fork: async () => second });
+    const spilled: PlannedRows = {
+      kind: 'spilled',
+      count: 30_000,
+      digest: { low: 0, high: 0 },
+      spill: {
+        async *batches() {
+          for (let batch = 0; batch < 5; batch += 1) yield rows(`b${batch}-`, 2_000);
+          throw new Error('the spill file is gone');
+        },
+      },
+    };
+    const sync = inNewTable(plan('upsert', []));
+    const writer = directWriter(context(db, { ...sync, rows: { ...sync.rows!, ops: { ...sync.rows!.ops, inserts: spilled } } }));
+    await expect(writer.write()).rejects.toThrow('the spill file is gone');
+    expect(active).toBe(0);
+    // Neither connection sends anything more.
+    const sent = db.sent.length + second.sent.length;
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(db.sent.length + second.sent.length).toBe(sent);
+    await writer.cleanup();
+  });
+
+  it('into a table that exists (it may hold rows outside the scope), one connection writes', async () => {
+    let forked = false;
+    const db = Object.assign(new FakeDb(), { fork: async () => ((forked = true), new FakeDb()) });
+    const writer = directWriter(context(db, plan('upsert', rows('a', 30_000))));
+    await writer.write();
+    await writer.cleanup();
+    expect(forked).toBe(false);
+    expect(db.destination.size).toBe(30_000);
+  });
+
   it('when one of the two connections fails, the other stops and the error is reported', async () => {
     const second = new FakeDb((sql) => (/^INSERT/.test(sql) ? packetTooLarge() : undefined));
     const db = Object.assign(new FakeDb(), { fork: async () => second });
-    const writer = directWriter(context(db, plan('upsert', [['x'.repeat(10), 'y'], ...rows('a', 30_000)])));
+    const writer = directWriter(context(db, inNewTable(plan('upsert', [['x'.repeat(10), 'y'], ...rows('a', 30_000)]))));
     // One row per statement cannot shrink further once it is refused: the second connection gives up.
     await expect(writer.write()).rejects.toThrow(/packet|too large/i);
     await writer.cleanup();

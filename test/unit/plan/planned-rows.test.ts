@@ -71,6 +71,17 @@ describe('PlannedRowsBuilder digest of updates', () => {
     expect(digest(['1', 'old'])).toEqual(digest(['1', 'old']));
     expect(digest(['1', 'old'])).not.toEqual(digest(['1', 'other']));
   });
+
+  it('ties each update to the row it replaces: swapping the replaced rows between two updates changes it', () => {
+    const digest = (pairs: [Row, Row][]) => {
+      const builder = new PlannedRowsBuilder(undefined);
+      pairs.forEach(([after, before], index) => builder.add(after, index, before));
+      return builder.build().digest;
+    };
+    const [a1, a2, b1, b2]: [Row, Row, Row, Row] = [['1', 'new1'], ['2', 'new2'], ['1', 'old1'], ['2', 'old2']];
+    expect(digest([[a1, b1], [a2, b2]])).toEqual(digest([[a2, b2], [a1, b1]]));
+    expect(digest([[a1, b1], [a2, b2]])).not.toEqual(digest([[a1, b2], [a2, b1]]));
+  });
 });
 
 describe('rowDigest', () => {

@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const DIST = resolve(import.meta.dirname, '../../../dist/storage/spill-file.js');
+const BIN = resolve(import.meta.dirname, '../../../bin/pssync.js');
 const root = mkdtempSync(join(tmpdir(), 'pssync-spill-test-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -60,5 +61,17 @@ describe('spill files', () => {
     await child(tmp, 'exit');
     expect(readdirSync(tmp)).toEqual([`pssync-rows-${process.pid}-live`]);
     expect(statSync(join(tmp, `pssync-rows-${process.pid}-live`)).isDirectory()).toBe(true);
+  });
+
+  it('every pssync command removes them at its start, even one that spills nothing', async () => {
+    const tmp = join(root, 'cli');
+    mkdirSync(join(tmp, 'pssync-rows-999999998-xyz', 'inner'), { recursive: true });
+    const exited = await new Promise<number | null>((resolvePromise, reject) => {
+      const running = spawn(process.execPath, [BIN, '--version'], { env: { ...process.env, TMPDIR: tmp }, stdio: 'ignore' });
+      running.on('error', reject);
+      running.on('close', resolvePromise);
+    });
+    expect(exited).toBe(0);
+    expect(readdirSync(tmp)).toEqual([]);
   });
 });
