@@ -6,7 +6,7 @@ import type { DesiredRow } from '../model/row.js';
 import type { DiagnosticCode } from '../model/diagnostic.js';
 import type { SourceRow } from '../source/source.js';
 import { LargeMap } from '../plan/large-map.js';
-import { makeKeyOf, type RowKey } from '../plan/row-diff.js';
+import { keyValuesOnly, makeKeyOf, type RowKey } from '../plan/row-diff.js';
 import type { TargetColumn } from '../plan/target.js';
 import { createRowMapper, type RowProblem } from './map-row.js';
 
@@ -36,7 +36,7 @@ export async function checkDesiredRows(source: AsyncIterable<SourceRow>, columns
   const seen = new LargeMap<RowKey, { readonly line: number; readonly values: readonly (string | null)[] }>();
   for await (const record of source) {
     const accepted = collector.add(record, (key) => seen.get(key));
-    if (accepted) seen.set(accepted.key, { line: accepted.row.line, values: accepted.row.values.map((value, index) => (columns[index]!.isKey ? value : null)) });
+    if (accepted) seen.set(accepted.key, { line: accepted.row.line, values: keyValuesOnly(columns, accepted.row.values) });
     if (collector.overflowing) break;
   }
   return { rejections: collector.rejections, sourceRows: collector.sourceRows };

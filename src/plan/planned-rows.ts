@@ -40,15 +40,6 @@ export interface OpsDigest {
  */
 export const KEEP_CHARS = 16 * 1024 * 1024;
 
-export const NO_ROWS: PlannedRows = { kind: 'kept', count: 0, rows: [], digest: { low: 0, high: 0 } };
-
-/** The rows as one array (kept rows as they are; spilled rows read back: for tests and small lists). */
-export async function allRows(list: PlannedRows): Promise<Row[]> {
-  const rows: Row[] = [];
-  for await (const batch of rowBatches(list, 10_000)) rows.push(...batch);
-  return rows;
-}
-
 /** Collects one list: kept until the budget is spent, then spilled (when a spill is offered). */
 export class PlannedRowsBuilder {
   private kept: { row: Row; order: number }[] = [];
@@ -124,11 +115,4 @@ export async function* rowBatches(list: PlannedRows, size: number): AsyncGenerat
     return;
   }
   for (let index = 0; index < list.rows.length; index += size) yield list.rows.slice(index, index + size);
-}
-
-/** A kept list of these rows, in this order. */
-export function keptRows(rows: readonly Row[]): PlannedRows {
-  const builder = new PlannedRowsBuilder(undefined);
-  rows.forEach((row, index) => builder.add(row, index));
-  return builder.build();
 }

@@ -88,6 +88,11 @@ function integerKey(text: string | null): number | undefined {
   return Number(text);
 }
 
+/** The row's key values, NULL for every other column: what duplicate detection keeps of a row. */
+export function keyValuesOnly(columns: readonly TargetColumn[], values: Row): Row {
+  return values.map((value, index) => (columns[index]!.isKey ? value : null));
+}
+
 /** Canonical form of a value read from the database, so it compares with coerced source values. */
 export function canonicalActual(value: Value, column: TargetColumn): Value {
   if (value === null) return null;
@@ -328,7 +333,7 @@ export class StreamingRowDiffer {
    */
   private slim(row: DesiredRow): SeenDesired {
     if (this.exactKeys(row.values)) return row.line;
-    return { line: row.line, values: row.values.map((value, index) => (this.columns[index]!.isKey ? value : null)) };
+    return { line: row.line, values: keyValuesOnly(this.columns, row.values) };
   }
 
   /** Keeps the first SAMPLE_LIMIT changes in key order. */

@@ -18,6 +18,8 @@ let directory: string | undefined;
 let files = 0;
 
 const PREFIX = 'pssync-rows-';
+/** A spill directory's name, and the process id in it. */
+const SPILL_DIRECTORY = new RegExp(`^${PREFIX}(\\d+)-`);
 
 function spillDirectory(): string {
   if (directory === undefined) {
@@ -50,7 +52,7 @@ export function removeOrphanedSpills(): void {
     return;
   }
   for (const name of names) {
-    const pid = Number(new RegExp(`^${PREFIX}(\\d+)-`).exec(name)?.[1]);
+    const pid = Number(SPILL_DIRECTORY.exec(name)?.[1]);
     if (!pid || pid === process.pid || alive(pid)) continue;
     try {
       rmSync(join(tmpdir(), name), { recursive: true, force: true });

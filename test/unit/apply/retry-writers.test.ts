@@ -12,11 +12,11 @@ import { StatementRunner, StatementFailed, type WriteContext } from '../../../sr
 import type { Db, SqlValue } from '../../../src/db/connection.js';
 import { mysqlDialect } from '../../../src/dialect/mysql.js';
 import { PssyncError } from '../../../src/model/errors.js';
-import { keptRows, type PlannedRows } from '../../../src/plan/planned-rows.js';
+import type { PlannedRows } from '../../../src/plan/planned-rows.js';
 import type { Row } from '../../../src/model/row.js';
 import type { Mode } from '../../../src/plan/mode-rules.js';
 import type { SyncPlan } from '../../../src/plan/plan.js';
-import { column } from '../plan/build.js';
+import { column, keptRows } from '../plan/build.js';
 
 const FAST: RetryPolicy = { retries: 5, minDelayMs: 1, maxDelayMs: 2, maxRetryTimeMs: 10_000, retriesPerSync: 1_000 };
 

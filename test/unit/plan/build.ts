@@ -14,7 +14,7 @@ import { parseColumnType, type ColumnType } from '../../../src/model/column-type
 import type { DesiredRow } from '../../../src/model/row.js';
 import type { LiveColumn, TableSpec } from '../../../src/model/table.js';
 import { makeKeyOf, type RowKey, type RowOps } from '../../../src/plan/row-diff.js';
-import type { PlannedRows } from '../../../src/plan/planned-rows.js';
+import { PlannedRowsBuilder, rowBatches, type PlannedRows } from '../../../src/plan/planned-rows.js';
 import type { Row } from '../../../src/model/row.js';
 import type { ColumnOrigin, TargetColumn } from '../../../src/plan/target.js';
 
@@ -157,4 +157,20 @@ export function opRows(ops: RowOps): { inserts: readonly Row[]; updates: readonl
     return list.rows;
   };
   return { inserts: rows(ops.inserts), updates: rows(ops.updates), deletes: ops.deletes };
+}
+
+/** A kept list of these rows, in this order (as the differ builds one). */
+export function keptRows(rows: readonly Row[]): PlannedRows {
+  const builder = new PlannedRowsBuilder(undefined);
+  rows.forEach((row, index) => builder.add(row, index));
+  return builder.build();
+}
+
+export const NO_ROWS: PlannedRows = keptRows([]);
+
+/** The rows as one array: kept rows as they are, spilled rows read back. */
+export async function allRows(list: PlannedRows): Promise<Row[]> {
+  const rows: Row[] = [];
+  for await (const batch of rowBatches(list, 10_000)) rows.push(...batch);
+  return rows;
 }

@@ -5,12 +5,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Row } from '../../../src/model/row.js';
 import { operationsFingerprint } from '../../../src/plan/fingerprint.js';
-import { allRows, keptRows, PlannedRowsBuilder, rowBatches } from '../../../src/plan/planned-rows.js';
+import { PlannedRowsBuilder, rowBatches } from '../../../src/plan/planned-rows.js';
 import { rowDigest } from '../../../src/plan/row-digest.js';
 import { diffSync } from '../../../src/plan/sync-diff.js';
 import type { SourceRow } from '../../../src/source/source.js';
 import { openSpillFile } from '../../../src/storage/spill-file.js';
-import { column } from './build.js';
+import { allRows, column, keptRows } from './build.js';
 
 const COLUMNS = [column('id', 'int', { key: true }), column('note', 'text')];
 const awkward: Row[] = [

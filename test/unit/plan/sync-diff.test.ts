@@ -1,9 +1,8 @@
 /** A row skipped under max_rejected_rows must not make mirror delete its destination row. */
 import { describe, expect, it } from 'vitest';
 import { makeKeyOf, type RowDiff } from '../../../src/plan/row-diff.js';
-import { NO_ROWS } from '../../../src/plan/planned-rows.js';
 import { keepRejectedRows } from '../../../src/plan/sync-diff.js';
-import { column } from './build.js';
+import { column, NO_ROWS } from './build.js';
 
 const columns = [column('id', 'int', { key: true }), column('name', 'varchar(20)')];
 
