@@ -19,7 +19,7 @@ import { openSpillFile } from './storage/spill-file.js';
 import { fileFingerprint } from './source/fingerprint.js';
 import { destinationIdentity, RowsHasher, schemaFingerprint } from './plan/fingerprint.js';
 import { SourceError } from './source/source.js';
-import { sourceDiagnostics, rejectionDiagnostics } from './plan/source-diagnostics.js';
+import { sourceDiagnostics, rejectionDiagnostics } from './mapping/source-diagnostics.js';
 import { sequentialRunner, type ProgressListener, type SyncRunner } from './progress.js';
 import { stagingPrefixFor } from './apply/staging-names.js';
 import type { Destinations } from './destinations.js';

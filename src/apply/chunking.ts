@@ -45,11 +45,6 @@ export class AdaptiveChunk {
     this.rows = Math.max(Math.min(this.minRows, this.ceiling), Math.min(this.limits.maxRows, this.ceiling, next));
   }
 
-  /** After a timeout or "too large": halve and try again. */
-  shrink(): void {
-    this.rows = Math.max(this.minRows, Math.floor(this.rows / 2));
-  }
-
   /** Below this size since a statement was refused as too large or too slow; never grows back past it. */
   private ceiling = Number.POSITIVE_INFINITY;
 

@@ -2,9 +2,9 @@
  * SQL of the direct writer (pure): DML only, for destinations that refuse DDL (PlanetScale safe
  * migrations) — multi-row INSERT … ON DUPLICATE KEY UPDATE and key-list DELETE.
  */
-import { quoteId } from '../db/connection.js';
+import { quoteId } from '../model/identifiers.js';
 import type { Row } from '../model/row.js';
-import type { TargetColumn } from '../plan/target.js';
+import type { TargetColumn } from '../mapping/target-columns.js';
 import { columnList, onDuplicateKeyUpdate, valueList, type Literal } from './sql-text.js';
 
 export function directInsertPrefix(table: string, columns: readonly TargetColumn[]): string {

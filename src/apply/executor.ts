@@ -4,9 +4,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
-import { quoteId, type Db } from '../db/connection.js';
-import { identifierProblem, showName } from '../db/identifiers.js';
-import { errorNumber, type Dialect } from '../dialect/dialect.js';
+import type { Db } from '../db/connection.js';
+import { quoteId } from '../model/identifiers.js';
+import { identifierProblem, showName } from '../model/identifiers.js';
+import { ER_DUP_FIELDNAME, ER_TABLE_EXISTS, errorNumber, type Dialect } from '../dialect/dialect.js';
 import { introspectTable, listStagingTables } from '../introspect/introspect.js';
 import { operationsFingerprint, schemaFingerprint } from '../plan/fingerprint.js';
 import { errorMessage, PssyncError } from '../model/errors.js';
@@ -24,10 +25,6 @@ import { stagingWriter } from './staging-writer.js';
 import { StatementRunner, type WriteContext, type Writer } from './writer.js';
 import { directWriter } from './direct-writer.js';
 
-/** "Duplicate column name": another writer added the column between plan and apply. */
-const ER_DUP_FIELDNAME = 1060;
-/** "Table already exists" */
-const ER_TABLE_EXISTS = 1050;
 
 export interface ApplyOptions {
   /** Deletes beyond `safety` thresholds are refused without it (command line only). */

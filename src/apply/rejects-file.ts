@@ -1,8 +1,8 @@
 /** Writes the rows skipped under `max_rejected_rows`, with their reasons, as NDJSON. */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { redact } from '../db/redaction.js';
-import type { Rejection } from '../mapping/desired-rows.js';
+import { redact } from '../model/redaction.js';
+import type { Rejection } from '../model/rejection.js';
 
 export async function writeRejectsFile(directory: string, sync: string, runId: string, rejections: readonly Rejection[]): Promise<string> {
   await mkdir(directory, { recursive: true });

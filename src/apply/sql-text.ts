@@ -1,7 +1,7 @@
 /** SQL text pieces both writers share (pure): column lists, value literals, ODKU assignments. */
-import { quoteId } from '../db/connection.js';
+import { quoteId } from '../model/identifiers.js';
 import type { Row } from '../model/row.js';
-import type { TargetColumn } from '../plan/target.js';
+import type { TargetColumn } from '../mapping/target-columns.js';
 
 export type Literal = (value: string) => string;
 

@@ -2,18 +2,16 @@
  * SQL of the staging writer (pure). Portable across MySQL 8.0, MariaDB 10.11 and Vitess:
  * `VALUES(col)` rather than the MySQL-only `AS new` row alias.
  */
-import { quoteId } from '../db/connection.js';
+import { quoteId } from '../model/identifiers.js';
 import { columnList, onDuplicateKeyUpdate, valueList, type Literal } from './sql-text.js';
 import type { Row } from '../model/row.js';
-import type { TargetColumn } from '../plan/target.js';
-import { ddlTypeSql } from '../model/column-type.js';
+import type { TargetColumn } from '../mapping/target-columns.js';
+import { ddlTypeSql, isCharacterFamily } from '../model/column-type.js';
 
 export type DiffOp = 'added' | 'changed' | 'removed';
 
-const COLLATED_FAMILIES = new Set(['char', 'varchar', 'text', 'enum', 'set']);
-
 function stagingColumn(column: TargetColumn): string {
-  const collation = column.collation && COLLATED_FAMILIES.has(column.type.family) ? ` COLLATE ${column.collation}` : '';
+  const collation = column.collation && isCharacterFamily(column.type.family) ? ` COLLATE ${column.collation}` : '';
   return `${quoteId(column.name)} ${ddlTypeSql(column.type)}${collation} NULL`;
 }
 

@@ -5,7 +5,7 @@
 import type { Row } from '../model/row.js';
 import { modeRule } from '../plan/mode-rules.js';
 import { rowBatches, type PlannedRows } from '../plan/planned-rows.js';
-import { errorNumber } from '../dialect/dialect.js';
+import { ER_TABLE_EXISTS, errorNumber } from '../dialect/dialect.js';
 import { AdaptiveChunk, statementBytes } from './chunking.js';
 import { rangeText } from './pack.js';
 import { arrayBatches, CLAIM_ROWS, sendRows, type ChunkPolicy, type RowFeed } from './row-statements.js';
@@ -24,8 +24,6 @@ import {
 } from './staging-sql.js';
 import { mustShrink, type WriteContext, type Writer } from './writer.js';
 
-/** ER_TABLE_EXISTS_ERROR */
-const ER_TABLE_EXISTS = 1050;
 
 /** Rows per staging INSERT; the byte budget usually binds first. */
 const STAGING_ROWS_PER_STATEMENT = 10_000;

@@ -135,7 +135,6 @@ export class StatementRunner {
     return {
       query: (sql, params) => this.query(sql, params),
       execute: async (sql, params) => (await this.execute(sql, params)).affected,
-      escape: (value) => this.db.escape(value),
       close: () => this.db.close(),
     };
   }

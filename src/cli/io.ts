@@ -1,6 +1,6 @@
 /** The CLI's window on the world, injected so commands are testable; every write is redacted. */
 import { createInterface } from 'node:readline/promises';
-import { redact } from '../db/redaction.js';
+import { redact } from '../model/redaction.js';
 import { COLOR, PLAIN, useColor, type Style } from '../render/style.js';
 
 export interface CliIo {

@@ -4,7 +4,7 @@
  * or with TERM=dumb.
  */
 import { Listr, ListrLogger, ProcessOutput } from 'listr2';
-import { redactingStream } from '../db/redaction.js';
+import { redactingStream } from '../model/redaction.js';
 import { sequentialRunner, type ProgressEvent, type ProgressListener, type SyncRunner } from '../progress.js';
 
 const PLAIN_INTERVAL_MS = 2_000;

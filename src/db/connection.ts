@@ -33,7 +33,6 @@ export interface Db {
   query(sql: string, params?: readonly SqlValue[], options?: QueryOptions): Promise<SqlRow[]>;
   /** A statement without a result set; returns affected rows. */
   execute(sql: string, params?: readonly SqlValue[]): Promise<number>;
-  escape(value: SqlValue): string;
   close(): Promise<void>;
   // Real connections have these; fakes in unit tests may leave them out.
   /** Reopens the connection (after it was lost) with the same options and session settings. */
@@ -186,10 +185,6 @@ class DestinationDb implements Db {
     return (result as { affectedRows?: number }).affectedRows ?? 0;
   }
 
-  escape(value: SqlValue): string {
-    return this.connection.escape(value);
-  }
-
   isOpen(): boolean {
     return !this.lost;
   }
@@ -227,25 +222,6 @@ async function openConnection(options: ConnectionOptions): Promise<Connection> {
     throw error;
   }
   return connection;
-}
-
-/** Wraps an open mysql2 connection (tests, the MySQL source); no reconnect, no fork. */
-export function wrapConnection(connection: Connection): Db {
-  return {
-    async query(sql, params = []) {
-      const [rows] = (await connection.query({ sql, values: params as SqlValue[], rowsAsArray: true })) as [
-        SqlRow[],
-        FieldPacket[],
-      ];
-      return rows;
-    },
-    async execute(sql, params = []) {
-      const [result] = await connection.query(sql, params as SqlValue[]);
-      return (result as { affectedRows?: number }).affectedRows ?? 0;
-    },
-    escape: (value) => connection.escape(value),
-    close: () => connection.end(),
-  };
 }
 
 /** Connects to a destination; creates its database first when `create_database` is set. */
@@ -293,10 +269,3 @@ export function connectHint(error: unknown, destination: Pick<DestinationConfig,
   return '';
 }
 
-export function quoteId(name: string): string {
-  return mysql.escapeId(name, true);
-}
-
-export function escapeValue(value: SqlValue): string {
-  return mysql.escape(value);
-}

@@ -36,12 +36,17 @@ export const BASE_CAPABILITIES: Capabilities = {
   jsonIsLongtext: false,
 };
 
-export function errorText(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return String(error);
-}
-
 export function errorNumber(error: unknown): number | undefined {
   const errno = (error as { errno?: unknown } | null)?.errno;
   return typeof errno === 'number' ? errno : undefined;
 }
+
+/** Server error numbers pssync reacts to by number. */
+export const ER_TABLE_EXISTS = 1050;
+export const ER_DUP_FIELDNAME = 1060;
+
+/**
+ * PlanetScale safe migrations (and Vitess without DDL) refuse DDL with a generic 1105: the text
+ * decides (dialects, error classification).
+ */
+export const DDL_REFUSED_TEXT = /direct DDL is disabled|Data Definition Language is not supported/i;

@@ -14,7 +14,8 @@
  * texts are matched before errnos. The texts and errnos are the servers' own; the unit tests
  * (test/unit/db/error-class.test.ts) pin them.
  */
-import { errorNumber, errorText } from './dialect.js';
+import { errorText } from '../model/errors.js';
+import { DDL_REFUSED_TEXT, errorNumber } from './dialect.js';
 
 export type ErrorKind = 'transient' | 'shrink' | 'permanent';
 
@@ -39,7 +40,7 @@ interface TextRule {
  */
 const TEXT_RULES: readonly TextRule[] = [
   // Permanent, whatever errno carries them.
-  { pattern: /direct DDL is disabled|Data Definition Language is not supported/i, kind: 'permanent', reason: 'DDL refused' },
+  { pattern: DDL_REFUSED_TEXT, kind: 'permanent', reason: 'DDL refused' },
   { pattern: /\bVT12001\b|\bunsupported:/i, kind: 'permanent', reason: 'unsupported' },
   // Too big or too slow: shrink the statement.
   { pattern: /row count exceeded/i, kind: 'shrink', reason: 'row count exceeded' },

@@ -2,9 +2,11 @@
  * Streams the destination rows inside a sync's scope, keyset-paginated in primary-key order
  * (never OFFSET, never one giant result set). Columns the table does not have yet read as NULL.
  */
-import { quoteId, type Db, type SqlRow } from '../db/connection.js';
+import type { Db, SqlRow } from '../db/connection.js';
+import { quoteId } from '../model/identifiers.js';
+import { isCharacterFamily } from '../model/column-type.js';
 import type { Row } from '../model/row.js';
-import type { TargetColumn } from '../plan/target.js';
+import type { TargetColumn } from '../mapping/target-columns.js';
 
 /** Rows per keyset page: small enough that a page waiting for its source rows stays cheap (issue 7). */
 export const READ_PAGE_ROWS = 5_000;
@@ -27,9 +29,6 @@ function selectExpression(column: TargetColumn): string {
   return column.type.family === 'float' ? `${quoteId(column.name)} + 0` : quoteId(column.name);
 }
 
-/** Column families the server sends as characters in the connection's character set, never as bytes. */
-const TEXT_FAMILIES: ReadonlySet<string> = new Set(['char', 'varchar', 'text', 'enum', 'set']);
-
 export interface ActualRowsQuery {
   readonly table: string;
   readonly columns: readonly TargetColumn[];
@@ -44,7 +43,7 @@ export async function* readActualRows(db: Db, query: ActualRowsQuery): AsyncGene
   const scopeSql = scope.map((column) => `${quoteId(column.name)} = ?`);
   const scopeParams = scope.map((column) => (column.origin.kind === 'constant' ? column.origin.value : null));
   const select = `SELECT ${present.map(selectExpression).join(', ')} FROM ${quoteId(query.table)}`;
-  const textColumns = new Set(present.filter((column) => TEXT_FAMILIES.has(column.live?.type?.family ?? column.type.family)).map((column) => column.name));
+  const textColumns = new Set(present.filter((column) => isCharacterFamily(column.live?.type?.family ?? column.type.family)).map((column) => column.name));
   const order = ` ORDER BY ${keys.map(quoteId).join(', ')} LIMIT ${query.pageRows ?? READ_PAGE_ROWS}`;
   // Map a page row (present columns) to target-column order, NULL for columns still to be added.
   const toTargetOrder = query.columns.map((column) => present.indexOf(column));

@@ -3,7 +3,7 @@
  * never interpolated), and registration of every secret it touches. Diagnostics name variables,
  * never values, so nothing read from the environment can leak through an error message.
  */
-import { registerSecret } from '../db/redaction.js';
+import { registerSecret } from '../model/redaction.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { childPointer, type PositionIndex, valuePosition } from './yaml-tree.js';
 

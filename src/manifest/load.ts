@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { redact } from '../db/redaction.js';
+import { redact } from '../model/redaction.js';
 import { type Diagnostic, hasErrors } from '../model/diagnostic.js';
 import { type Env, interpolate, registerManifestSecrets } from './interpolate.js';
 import { normalize } from './normalize.js';

@@ -5,7 +5,7 @@
  */
 import { parseColumnType } from '../model/column-type.js';
 import type { DiagnosticCode } from '../model/diagnostic.js';
-import type { Tools } from './normalize.js';
+import type { Tools } from './normalize-tools.js';
 import type {
   AudienceMode,
   FieldMapping,
@@ -17,6 +17,7 @@ import type {
 } from './types.js';
 import { childPointer } from './yaml-tree.js';
 import { AUDIENCE_COLUMN } from './types.js';
+import { tick } from './message-text.js';
 
 /** The column an audience sync stores its audience name in; reserved in those syncs. */
 const TRANSFORMS: ReadonlySet<string> = new Set<TransformName>(['trim', 'lowercase', 'uppercase', 'sha256']);
@@ -192,8 +193,4 @@ function checkKey(key: readonly string[], pointer: string, keyName: string, cont
       `${keyName} lists scope column ${listed.map(tick).join(', ')} but not ${unlisted.map(tick).join(', ')}; scope columns are part of the key: list all of them, or none (then they come first)`,
     );
   }
-}
-
-function tick(text: string): string {
-  return `\`${text}\``;
 }

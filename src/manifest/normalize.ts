@@ -9,9 +9,11 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Diagnostic, DiagnosticCode } from '../model/diagnostic.js';
 import { isLoopback, parseMysqlUrl, type UrlParts } from './mysql-url.js';
 import { normalizeSync, type RawSync } from './normalize-sync.js';
+import type { Tools } from './normalize-tools.js';
 import { didYouMean } from './suggest.js';
 import type { Config, DestinationConfig, Position, SourceConfig, SyncConfig, TlsMode } from './types.js';
 import { childPointer, keyPosition, type PositionIndex, valuePosition } from './yaml-tree.js';
+import { tick } from './message-text.js';
 
 const DEFAULT_PORT = 3306;
 
@@ -115,13 +117,6 @@ export function normalize(value: unknown, index: PositionIndex, context: Normali
 }
 
 /** What the normalize steps share: reporting at a pointer, positions, path resolution. */
-export interface Tools {
-  readonly report: (code: DiagnosticCode, pointer: string, message: string, at?: 'key' | 'value', sync?: string) => void;
-  readonly position: (pointer: string) => Position;
-  /** Relative to the manifest's directory; `-` (standard input) stays as it is. */
-  readonly resolvePath: (path: string) => string;
-}
-
 function checkReference(
   what: 'source' | 'destination',
   name: string,
@@ -225,8 +220,4 @@ function normalizeSource(name: string, raw: RawSource, pointer: string, { report
 function resolvePath(dir: string, path: string): string {
   if (path === '-' || isAbsolute(path)) return path;
   return resolve(dir, path);
-}
-
-function tick(text: string): string {
-  return `\`${text}\``;
 }

@@ -5,10 +5,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import { identifierProblem } from '../db/identifiers.js';
+import { identifierProblem } from '../model/identifiers.js';
 import type { Diagnostic, DiagnosticCode } from '../model/diagnostic.js';
 import { closest, didYouMean } from './suggest.js';
 import { childPointer, keyPosition, type PositionIndex, valuePosition } from './yaml-tree.js';
+import { tick } from './message-text.js';
 
 /** Resolves from src/manifest (vitest) and from dist/manifest (the package) alike. */
 export const MANIFEST_SCHEMA_URL = new URL('../../schemas/manifest.schema.json', import.meta.url);
@@ -264,10 +265,6 @@ function typeNames(type: unknown): string[] {
 
 function joinOr(items: readonly string[]): string {
   return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} or ${items.at(-1)!}`;
-}
-
-function tick(text: string): string {
-  return `\`${text}\``;
 }
 
 function problem(pointer: string, at: 'key' | 'value', message: string, code: DiagnosticCode = 'PSSYNC_E_SCHEMA'): Problem {

@@ -3,20 +3,12 @@
  * including keys the destination's collation treats as equal — are bad rows.
  */
 import type { DesiredRow } from '../model/row.js';
-import type { DiagnosticCode } from '../model/diagnostic.js';
+import type { Rejection } from '../model/rejection.js';
 import type { SourceRow } from '../source/source.js';
-import { LargeMap } from '../plan/large-map.js';
-import { keyValuesOnly, makeKeyOf, type RowKey } from '../plan/row-diff.js';
-import type { TargetColumn } from '../plan/target.js';
+import { LargeMap } from './large-map.js';
+import { keyValuesOnly, makeKeyOf, type RowKey } from './row-key.js';
+import type { TargetColumn } from './target-columns.js';
 import { createRowMapper, type RowProblem } from './map-row.js';
-
-export interface Rejection {
-  readonly line: number;
-  readonly code: DiagnosticCode;
-  readonly message: string;
-  /** The source record as JSON-safe values (see jsonSafe), for the rejects file. */
-  readonly fields: Readonly<Record<string, unknown>>;
-}
 
 export interface SourceCheck {
   readonly rejections: readonly Rejection[];

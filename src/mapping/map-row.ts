@@ -4,7 +4,7 @@
  */
 import type { DiagnosticCode } from '../model/diagnostic.js';
 import type { Row, Value } from '../model/row.js';
-import type { TargetColumn } from '../plan/target.js';
+import type { TargetColumn } from './target-columns.js';
 import { coerceValue } from './coerce.js';
 import { applyTransforms } from './transforms.js';
 

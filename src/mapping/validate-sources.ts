@@ -9,7 +9,7 @@
 import { mysqlDialect } from '../dialect/mysql.js';
 import type { Config, SyncConfig } from '../manifest/types.js';
 import type { Diagnostic } from '../model/diagnostic.js';
-import { rejectionDiagnostics, sourceDiagnostics } from '../plan/source-diagnostics.js';
+import { rejectionDiagnostics, sourceDiagnostics } from './source-diagnostics.js';
 import { SourceError } from '../source/source.js';
 import { checkDesiredRows } from './desired-rows.js';
 import { prepareSource } from './prepare-source.js';

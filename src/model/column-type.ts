@@ -228,6 +228,13 @@ function parseQuotedList(text: string): string[] | undefined {
   return position === text.length ? values : undefined;
 }
 
+/** Families whose values are characters in a character set, compared under a collation. */
+const CHARACTER_FAMILIES: ReadonlySet<TypeFamily> = new Set(['char', 'varchar', 'text', 'enum', 'set']);
+
+export function isCharacterFamily(family: TypeFamily): boolean {
+  return CHARACTER_FAMILIES.has(family);
+}
+
 /** The type pssync uses for a column without a declared type. */
 export function defaultColumnType(isKey: boolean): ColumnType {
   return parseColumnType(isKey ? 'varchar(255)' : 'text')!;

@@ -2,7 +2,7 @@
  * Operational failures (cannot connect, SQL refused, lock held) are thrown as PssyncError.
  * Messages and meta are redacted when the error is created, so secrets never escape.
  */
-import { redact } from '../db/redaction.js';
+import { redact } from './redaction.js';
 
 export type ErrorCode =
   | 'PSSYNC_E_MANIFEST' // manifest has errors (diagnostics carry the detail)
@@ -32,8 +32,17 @@ export class PssyncError extends Error {
   }
 }
 
+/**
+ * The text of any thrown value, NOT redacted: for matching patterns, or for a message that is
+ * redacted on its way out (PssyncError, SourceError). `withCode` puts a driver's error code first.
+ */
+export function errorText(error: unknown, options: { readonly withCode?: boolean } = {}): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = options.withCode ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && code !== '' && !error.message.includes(code) ? `${code}: ${error.message}` : error.message;
+}
+
 /** A message for any thrown value, redacted. */
 export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return redact(error.message);
-  return redact(String(error));
+  return redact(errorText(error));
 }

@@ -7,7 +7,7 @@ import type { Diagnostic } from '../model/diagnostic.js';
 import type { Row } from '../model/row.js';
 import { deleteGuardViolation } from './checks.js';
 import { planHasChanges, type Plan, type SyncPlan } from './plan.js';
-import type { TargetColumn } from './target.js';
+import type { TargetColumn } from '../mapping/target-columns.js';
 
 export const PLAN_FORMAT_VERSION = '1';
 

@@ -4,11 +4,11 @@
  */
 import type { SafetyConfig, WriteStrategy } from '../manifest/types.js';
 import { hasErrors, type Diagnostic } from '../model/diagnostic.js';
-import type { Rejection } from '../mapping/desired-rows.js';
+import type { Rejection } from '../model/rejection.js';
 import type { Mode } from './mode-rules.js';
 import type { RowDiff } from './row-diff.js';
 import type { SchemaPlan } from './schema-diff.js';
-import type { TargetColumn } from './target.js';
+import type { TargetColumn } from '../mapping/target-columns.js';
 import type { SyncFingerprints } from './fingerprint.js';
 
 export interface SyncPlan {

@@ -5,19 +5,8 @@
  * load plans in bounded memory (issue 7) and writes exactly the rows that were planned.
  */
 import type { Row } from '../model/row.js';
+import type { RowSpill, SpilledRowsReader } from '../model/row-spill.js';
 import { rowDigest } from './row-digest.js';
-
-/** Where rows past the budget go; written once, then read back any number of times. */
-export interface RowSpill {
-  append(row: Row): void;
-  /** No more rows; returns the reader. */
-  close(): SpilledRowsReader;
-}
-
-export interface SpilledRowsReader {
-  /** The rows in the order they were appended, in batches of about `batchRows`. */
-  batches(batchRows: number): AsyncIterable<readonly Row[]>;
-}
 
 export type PlannedRows =
   | { readonly kind: 'kept'; readonly count: number; readonly rows: readonly Row[]; readonly digest: OpsDigest }

@@ -9,10 +9,12 @@
 import { collationKey } from '../mapping/collation.js';
 import { coerceValue } from '../mapping/coerce.js';
 import type { DesiredRow, Row, Value } from '../model/row.js';
+import { LargeMap } from '../mapping/large-map.js';
+import { keyValuesOnly, makeKeyOf, type RowKey } from '../mapping/row-key.js';
 import { modeRule, type Mode } from './mode-rules.js';
-import { LargeMap } from './large-map.js';
-import { PlannedRowsBuilder, type PlannedRows, type RowSpill } from './planned-rows.js';
-import type { TargetColumn } from './target.js';
+import type { RowSpill } from '../model/row-spill.js';
+import { PlannedRowsBuilder, type PlannedRows } from './planned-rows.js';
+import type { TargetColumn } from '../mapping/target-columns.js';
 
 export const SAMPLE_LIMIT = 5;
 
@@ -51,46 +53,6 @@ export interface RowDiff {
   readonly samples: RowSamples;
   /** Destination rows inside the sync's scope. */
   readonly actualRows: number;
-}
-
-/**
- * What rows are matched by: the key's value under the column's collation (a JSON array for a
- * composite key), or for a single integer key up to 15 digits the number itself — a Map of numbers
- * holds no key strings: ~half the memory for the 10,000,000 keys of a large sync (issue 7).
- */
-export type RowKey = string | number;
-
-/** Builds the key under which the database considers rows the same. */
-export function makeKeyOf(columns: readonly TargetColumn[]): (row: Row) => RowKey {
-  const keys = columns.flatMap((column, index) => (column.isKey ? [{ index, collation: column.collation }] : []));
-  if (keys.length === 1) {
-    const [{ index, collation }] = keys as [{ index: number; collation: string | undefined }];
-    if (columns[index]!.type.family === 'integer') return (row) => integerKey(row[index] ?? null) ?? collationKey(row[index] ?? null, collation) ?? '';
-    return (row) => collationKey(row[index] ?? null, collation) ?? '';
-  }
-  return (row) => JSON.stringify(keys.map(({ index, collation }) => collationKey(row[index] ?? null, collation)));
-}
-
-/**
- * The number an integer's canonical text names, when that is exact (at most 15 digits, no leading
- * zero, no "-0"): so every value has one key, a number or else its text, never both.
- */
-function integerKey(text: string | null): number | undefined {
-  if (text === null || text.length === 0 || text.length > 16) return undefined;
-  const negative = text.charCodeAt(0) === 45;
-  const first = negative ? 1 : 0;
-  const digits = text.length - first;
-  if (digits === 0 || digits > 15 || (text.charCodeAt(first) === 48 && (digits > 1 || negative))) return undefined;
-  for (let index = first; index < text.length; index += 1) {
-    const code = text.charCodeAt(index);
-    if (code < 48 || code > 57) return undefined;
-  }
-  return Number(text);
-}
-
-/** The row's key values, NULL for every other column: what duplicate detection keeps of a row. */
-export function keyValuesOnly(columns: readonly TargetColumn[], values: Row): Row {
-  return values.map((value, index) => (columns[index]!.isKey ? value : null));
 }
 
 /** Canonical form of a value read from the database, so it compares with coerced source values. */
@@ -167,11 +129,6 @@ export class StreamingRowDiffer {
     this.foldingKeys = this.keyIndexes.some((index) => columns[index]!.collation !== undefined);
   }
 
-  /** The key a desired row is matched under. */
-  desiredKey(values: Row): RowKey {
-    return this.keyOf(values);
-  }
-
   /** The accepted desired row with this key, if any (its line, and its key values). */
   earlier(key: RowKey): { readonly line: number; readonly values: Row } | undefined {
     const seen = this.pendingDesired.get(key) ?? this.seen.get(key);
@@ -181,16 +138,6 @@ export class StreamingRowDiffer {
     const keys = typeof key === 'number' ? [String(key)] : this.keyIndexes.length === 1 ? [key] : (JSON.parse(key) as Value[]);
     this.keyIndexes.forEach((index, position) => (values[index] = keys[position] ?? null));
     return { line: seen, values };
-  }
-
-  /** Desired rows waiting for a destination row with their key (or for `finish`: inserts). */
-  get waitingDesired(): number {
-    return this.pendingDesired.size;
-  }
-
-  /** Destination rows waiting for a desired row with their key (or for `finish`: deletes). */
-  get waitingActual(): number {
-    return this.pendingActual.size;
   }
 
   /**
@@ -396,28 +343,5 @@ export class StreamingRowDiffer {
       return false;
     }
     return true;
-  }
-}
-
-
-/**
- * The differ over a complete desired map (all source rows read first), then destination rows.
- * The pipeline streams both sides into StreamingRowDiffer; this is the same differ, fed in order.
- */
-export class RowDiffer {
-  private readonly differ: StreamingRowDiffer;
-
-  constructor(desired: ReadonlyMap<RowKey, DesiredRow>, columns: readonly TargetColumn[], mode: Mode, options: DifferOptions = {}) {
-    this.differ = new StreamingRowDiffer(columns, mode, options);
-    for (const [key, row] of desired) this.differ.addDesired(key, row);
-  }
-
-  /** One destination row, values in target-column order (null for columns not yet in the table). */
-  observe(actual: Row): void {
-    this.differ.observe(actual);
-  }
-
-  finish(): RowDiff {
-    return this.differ.finish();
   }
 }

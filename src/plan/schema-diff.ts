@@ -3,13 +3,13 @@
  * missing columns, warnings for declared-versus-live type differences, and the refusals that
  * must stop a sync before anything runs. Never drops or retypes a column.
  */
-import { quoteId } from '../db/connection.js';
+import { quoteId } from '../model/identifiers.js';
 import type { Dialect } from '../dialect/dialect.js';
 import type { SyncConfig } from '../manifest/types.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { findColumn, type TableSpec } from '../model/table.js';
 import { ddlTypeSql } from '../model/column-type.js';
-import { keyColumnsOf, type TargetColumn } from './target.js';
+import { keyColumnsOf, type TargetColumn } from '../mapping/target-columns.js';
 
 export interface SchemaPlan {
   readonly ddl: readonly string[];

@@ -4,12 +4,14 @@
  * prepares destination pages while the client parses the source, and matched rows that need no
  * write are let go at once, so memory holds what is to be written, not the whole source.
  */
-import { DesiredRowCollector, type Rejection } from '../mapping/desired-rows.js';
+import { DesiredRowCollector } from '../mapping/desired-rows.js';
+import type { Rejection } from '../model/rejection.js';
 import type { Row } from '../model/row.js';
 import type { SourceRow } from '../source/source.js';
 import type { Mode } from './mode-rules.js';
-import { makeKeyOf, StreamingRowDiffer, type DifferOptions, type RowDiff, type RowKey } from './row-diff.js';
-import type { TargetColumn } from './target.js';
+import { makeKeyOf, type RowKey } from '../mapping/row-key.js';
+import { StreamingRowDiffer, type DifferOptions, type RowDiff } from './row-diff.js';
+import type { TargetColumn } from '../mapping/target-columns.js';
 
 /**
  * How far one side may run ahead of the rows matched so far (StreamingRowDiffer.actualLead, and

@@ -10,7 +10,8 @@
 import mysql from 'mysql2';
 import type { Connection, FieldPacket } from 'mysql2';
 import { connectionOptions } from '../db/connection.js';
-import { redact, registerSecret } from '../db/redaction.js';
+import { errorText } from '../model/errors.js';
+import { redact, registerSecret } from '../model/redaction.js';
 import type { DestinationConfig, MysqlSourceConfig } from '../manifest/types.js';
 import { isLoopback, parseMysqlUrl } from '../manifest/mysql-url.js';
 import { SourceError, type SourceRow } from './source.js';
@@ -50,7 +51,7 @@ export async function* readMysqlQuery(config: MysqlSourceConfig): AsyncGenerator
     const [version] = (await run(connection, 'SELECT VERSION()')) as unknown as [string | null][];
     if (/vitess/i.test(String(version?.[0] ?? ''))) await run(connection, "SET workload = 'olap'");
   } catch (error) {
-    throw new SourceError(where, `cannot connect to the source database (${described}): ${redact(errorText(error))}`, undefined, { cause: error });
+    throw new SourceError(where, `cannot connect to the source database (${described}): ${redact(errorText(error, { withCode: true }))}`, undefined, { cause: error });
   }
 
   let names: string[] | undefined;
@@ -74,7 +75,7 @@ export async function* readMysqlQuery(config: MysqlSourceConfig): AsyncGenerator
   } catch (error) {
     if (error instanceof SourceError) throw error;
     const what = rowNumber === 0 ? 'the query failed' : `the query failed after ${rowNumber} row(s) (the connection was lost or the server stopped it)`;
-    throw new SourceError(where, `${what}: ${redact(errorText(error))}`, rowNumber === 0 ? undefined : rowNumber + 1, { cause: error });
+    throw new SourceError(where, `${what}: ${redact(errorText(error, { withCode: true }))}`, rowNumber === 0 ? undefined : rowNumber + 1, { cause: error });
   } finally {
     if (finished) connection.end(() => undefined);
     else connection.destroy();
@@ -94,12 +95,4 @@ function run(connection: Connection, sql: string): Promise<unknown[]> {
   return new Promise((resolve, reject) => {
     connection.query({ sql, rowsAsArray: true }, (error, rows) => (error ? reject(error) : resolve(rows as unknown[])));
   });
-}
-
-function errorText(error: unknown): string {
-  if (error instanceof Error) {
-    const code = (error as { code?: string }).code;
-    return code && !error.message.includes(code) ? `${code}: ${error.message}` : error.message;
-  }
-  return String(error);
 }

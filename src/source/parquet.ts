@@ -22,6 +22,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { parquetMetadataAsync, parquetRead, type FileMetaData, type SchemaElement } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
+import { errorText } from '../model/errors.js';
 import type { ParquetSourceConfig } from '../manifest/types.js';
 import { ExactNumber, decimalText } from './exact-number.js';
 import { parseJsonValue } from './json-value.js';
@@ -117,10 +118,6 @@ export async function* readParquet(config: ParquetSourceConfig, options: { stdin
     await handle.close().catch(() => undefined);
     await cleanup(spooled);
   }
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** Random access over an open file; a short read means the file shrank under us. */

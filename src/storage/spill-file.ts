@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Row } from '../model/row.js';
 import { errorMessage, PssyncError } from '../model/errors.js';
-import type { RowSpill, SpilledRowsReader } from '../plan/planned-rows.js';
+import type { RowSpill, SpilledRowsReader } from '../model/row-spill.js';
 
 const WRITE_CHARS = 1024 * 1024;
 

@@ -12,12 +12,13 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { literalsFor, valueList } from '../../src/apply/sql-text.js';
-import { openDestination, quoteId, type Db } from '../../src/db/connection.js';
+import { openDestination, type Db } from '../../src/db/connection.js';
+import { quoteId } from '../../src/model/identifiers.js';
 import { readActualRows } from '../../src/introspect/actual-rows.js';
 import { introspectTable } from '../../src/introspect/introspect.js';
 import { coerceValue } from '../../src/mapping/coerce.js';
 import { parseColumnType, ddlTypeSql, type ColumnType } from '../../src/model/column-type.js';
-import type { TargetColumn } from '../../src/plan/target.js';
+import type { TargetColumn } from '../../src/mapping/target-columns.js';
 import { ExactNumber, decimalText } from '../../src/source/exact-number.js';
 import { dialectOf, useTestDatabase } from '../helpers/database.js';
 

@@ -63,19 +63,6 @@ describe('AdaptiveChunk', () => {
     chunk.record(4_999, 1_000_000);
     expect(chunk.size).toBe(5_000);
   });
-
-  it('shrink() halves, down to minRows', () => {
-    const chunk = new AdaptiveChunk(LIMITS);
-    chunk.shrink();
-    expect(chunk.size).toBe(2_500);
-    chunk.shrink();
-    expect(chunk.size).toBe(1_250);
-    for (let step = 0; step < 10; step += 1) chunk.shrink();
-    expect(chunk.size).toBe(100);
-    const odd = new AdaptiveChunk(LIMITS, 301);
-    odd.shrink();
-    expect(odd.size).toBe(150);
-  });
 });
 
 describe('statementBytes', () => {

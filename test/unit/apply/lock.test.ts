@@ -17,9 +17,6 @@ class LockDb implements Db {
   async execute() {
     return 0;
   }
-  escape(value: SqlValue) {
-    return String(value);
-  }
   async close() {
     this.closed = true;
   }

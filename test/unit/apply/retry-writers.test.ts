@@ -105,10 +105,6 @@ class FakeDb implements Db {
     return 0;
   }
 
-  escape(value: SqlValue): string {
-    return `'${String(value)}'`;
-  }
-
   isOpen(): boolean {
     return this.open;
   }

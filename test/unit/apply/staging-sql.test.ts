@@ -10,7 +10,7 @@ import {
   stagingInsertPrefix,
   stagingTuple,
 } from '../../../src/apply/staging-sql.js';
-import type { TargetColumn } from '../../../src/plan/target.js';
+import type { TargetColumn } from '../../../src/mapping/target-columns.js';
 import { column } from '../plan/build.js';
 
 const STAGE = '_pssync_stage_0123456789ab_deadbeef';

@@ -169,7 +169,6 @@ describe('introspectTable runs the captured queries', () => {
         throw new Error(`query not in the fixture (re-capture test/fixtures/information-schema): ${sql}`);
       },
       execute: () => Promise.reject(new Error('read-only')),
-      escape: (value) => String(value),
       close: () => Promise.resolve(),
     };
   }

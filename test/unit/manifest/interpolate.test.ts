@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { clearSecrets, redact } from '../../../src/db/redaction.js';
+import { clearSecrets, redact } from '../../../src/model/redaction.js';
 import { interpolateString, registerManifestSecrets, urlPasswords } from '../../../src/manifest/interpolate.js';
 import { parseManifest } from '../../../src/manifest/index.js';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { clearSecrets, redact } from '../../../src/db/redaction.js';
+import { clearSecrets, redact } from '../../../src/model/redaction.js';
 import { loadManifest, parseManifest } from '../../../src/manifest/index.js';
 
 describe('loadManifest', () => {

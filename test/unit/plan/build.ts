@@ -13,10 +13,11 @@ import type {
 import { parseColumnType, type ColumnType } from '../../../src/model/column-type.js';
 import type { DesiredRow } from '../../../src/model/row.js';
 import type { LiveColumn, TableSpec } from '../../../src/model/table.js';
-import { makeKeyOf, type RowKey, type RowOps } from '../../../src/plan/row-diff.js';
+import { makeKeyOf, type RowKey } from '../../../src/mapping/row-key.js';
+import type { RowOps } from '../../../src/plan/row-diff.js';
 import { PlannedRowsBuilder, rowBatches, type PlannedRows } from '../../../src/plan/planned-rows.js';
 import type { Row } from '../../../src/model/row.js';
-import type { ColumnOrigin, TargetColumn } from '../../../src/plan/target.js';
+import type { ColumnOrigin, TargetColumn } from '../../../src/mapping/target-columns.js';
 
 export const POSITION: Position = { file: '/work/pssync.yaml', line: 7, column: 3, path: 'syncs.test' };
 

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { DesiredRow, Row } from '../../../src/model/row.js';
 import type { Mode } from '../../../src/plan/mode-rules.js';
-import { canonicalActual, makeKeyOf, RowDiffer, SAMPLE_LIMIT, type RowDiff, type RowKey } from '../../../src/plan/row-diff.js';
-import type { TargetColumn } from '../../../src/plan/target.js';
+import { makeKeyOf, type RowKey } from '../../../src/mapping/row-key.js';
+import { canonicalActual, SAMPLE_LIMIT, type RowDiff } from '../../../src/plan/row-diff.js';
+import { diffInOrder } from '../../helpers/row-differ.js';
+import type { TargetColumn } from '../../../src/mapping/target-columns.js';
 import { column, desiredRows, opRows } from './build.js';
 
 function diff(desired: ReadonlyMap<RowKey, DesiredRow>, columns: readonly TargetColumn[], mode: Mode, actual: readonly Row[]): RowDiff {
-  const differ = new RowDiffer(desired, columns, mode);
-  for (const row of actual) differ.observe(row);
-  return differ.finish();
+  return diffInOrder(desired, columns, mode, actual);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -65,7 +65,7 @@ const TABLE_MODE_CASES: ReadonlyArray<readonly [Mode, Expected]> = [
   ['mirror', { inserts: [ADDED], updates: [CHANGED_AFTER], deletes: [REMOVED], skip: 0 }],
 ];
 
-describe('RowDiffer: table modes (SPEC 4.2)', () => {
+describe('row diff: table modes (SPEC 4.2)', () => {
   it('maps the source records to canonical desired rows', () => {
     const desired = desiredRows(TABLE_COLUMNS, TABLE_SOURCE);
     expect([...desired.values()].map((row) => row.values)).toEqual([
@@ -160,7 +160,7 @@ const AUDIENCE_MODE_CASES: ReadonlyArray<readonly [Mode, Expected]> = [
   ['mirror', { inserts: [MEMBER_ADDED], updates: [MEMBER_AFTER], deletes: [MEMBER_DEPARTED], skip: 0 }],
 ];
 
-describe('RowDiffer: audience modes (SPEC 4.2)', () => {
+describe('row diff: audience modes (SPEC 4.2)', () => {
   it('maps members with the audience name in the constant `audience` column', () => {
     const desired = desiredRows(AUDIENCE_COLUMNS, AUDIENCE_SOURCE);
     expect([...desired.values()].map((row) => row.values)).toEqual([
@@ -190,7 +190,7 @@ describe('RowDiffer: audience modes (SPEC 4.2)', () => {
 
 // ---------------------------------------------------------------------------------------------
 
-describe('RowDiffer: type-aware comparison', () => {
+describe('row diff: type-aware comparison', () => {
   /** One column besides the key; the source value and the database text must compare equal. */
   const same: ReadonlyArray<readonly [sql: string, source: unknown, database: string]> = [
     ['decimal(10,2)', '10', '10.00'],
@@ -257,7 +257,7 @@ describe('RowDiffer: type-aware comparison', () => {
   });
 });
 
-describe('RowDiffer: keys under the column collation', () => {
+describe('row diff: keys under the column collation', () => {
   const keyed = (collation: string) => [column('code', 'varchar(16)', { key: true, collation }), column('n', 'int')];
 
   it("utf8mb4_general_ci: source 'ABC' matches destination 'abc' and is not a change", () => {
@@ -308,7 +308,7 @@ describe('RowDiffer: keys under the column collation', () => {
   });
 });
 
-describe('RowDiffer: samples', () => {
+describe('row diff: samples', () => {
   const columns = [column('id', 'int', { key: true }), column('v', 'varchar(8)')];
   const ids = Array.from({ length: SAMPLE_LIMIT + 2 }, (_, index) => index + 1);
 

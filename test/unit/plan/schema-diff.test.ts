@@ -8,7 +8,7 @@ import { parseTableSpec, type ColumnRow } from '../../../src/introspect/parse.js
 import type { SyncConfig } from '../../../src/manifest/types.js';
 import type { TableSpec } from '../../../src/model/table.js';
 import { createTableSql, planSchema, type SchemaPlan } from '../../../src/plan/schema-diff.js';
-import { resolveTargetColumns } from '../../../src/plan/target.js';
+import { resolveTargetColumns } from '../../../src/mapping/target-columns.js';
 import { audienceSync, field, liveTable, POSITION, tableSync } from './build.js';
 
 const mysql = mysqlDialect('8.0.36');

@@ -6,8 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { rng } from '../../helpers/random.js';
 import type { DesiredRow, Row } from '../../../src/model/row.js';
 import type { Mode } from '../../../src/plan/mode-rules.js';
-import { RowDiffer, StreamingRowDiffer, type RowDiff, type RowKey } from '../../../src/plan/row-diff.js';
-import type { TargetColumn } from '../../../src/plan/target.js';
+import { makeKeyOf, type RowKey } from '../../../src/mapping/row-key.js';
+import { StreamingRowDiffer, type RowDiff } from '../../../src/plan/row-diff.js';
+import { diffInOrder } from '../../helpers/row-differ.js';
+import type { TargetColumn } from '../../../src/mapping/target-columns.js';
 import type { SourceRow } from '../../../src/source/source.js';
 import { diffSync } from '../../../src/plan/sync-diff.js';
 import { column, desiredRows } from './build.js';
@@ -30,9 +32,7 @@ function scenario(random: () => number, size: number): { desired: Map<string, De
 }
 
 function sequential(desired: ReadonlyMap<RowKey, DesiredRow>, columns: readonly TargetColumn[], mode: Mode, actual: readonly Row[]): RowDiff {
-  const differ = new RowDiffer(desired, columns, mode);
-  for (const row of actual) differ.observe(row);
-  return differ.finish();
+  return diffInOrder(desired, columns, mode, actual);
 }
 
 function interleaved(random: () => number, desired: ReadonlyMap<RowKey, DesiredRow>, columns: readonly TargetColumn[], mode: Mode, actual: readonly Row[]): RowDiff {
@@ -80,9 +80,8 @@ describe('StreamingRowDiffer', () => {
   it('remembers matched keys for duplicate detection, with their line and key values', () => {
     const differ = new StreamingRowDiffer(COLUMNS, 'upsert');
     differ.observe(['7', '1.00', 'a']);
-    const key = differ.desiredKey(['7', '1.00', 'a']);
+    const key = makeKeyOf(COLUMNS)(['7', '1.00', 'a']);
     differ.addDesired(key, { values: ['7', '1.00', 'a'], line: 12 });
-    expect([differ.waitingDesired, differ.waitingActual]).toEqual([0, 0]);
     expect(differ.earlier(key)).toEqual({ line: 12, values: ['7', null, null] });
     expect(differ.finish().counts).toEqual({ insert: 0, update: 0, delete: 0, skip: 0, unchanged: 1 });
   });

@@ -1,6 +1,7 @@
 /** A row skipped under max_rejected_rows must not make mirror delete its destination row. */
 import { describe, expect, it } from 'vitest';
-import { makeKeyOf, type RowDiff } from '../../../src/plan/row-diff.js';
+import { makeKeyOf } from '../../../src/mapping/row-key.js';
+import type { RowDiff } from '../../../src/plan/row-diff.js';
 import { keepRejectedRows } from '../../../src/plan/sync-diff.js';
 import { column, NO_ROWS } from './build.js';
 

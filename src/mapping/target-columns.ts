@@ -6,7 +6,7 @@
 import type { Dialect } from '../dialect/dialect.js';
 export { AUDIENCE_COLUMN } from '../manifest/types.js';
 import { AUDIENCE_COLUMN, type FieldMapping, type SyncConfig, type TransformName } from '../manifest/types.js';
-import { type ColumnType, defaultColumnType } from '../model/column-type.js';
+import { type ColumnType, defaultColumnType, isCharacterFamily } from '../model/column-type.js';
 import { findColumn, type LiveColumn, type TableSpec } from '../model/table.js';
 
 export type ColumnOrigin =
@@ -24,8 +24,6 @@ export interface TargetColumn {
   readonly collation?: string;
   readonly origin: ColumnOrigin;
 }
-
-const COLLATED_FAMILIES = new Set(['char', 'varchar', 'text', 'enum', 'set']);
 
 /** Destination key columns: the primary key, or audience + member key. */
 export function keyColumnsOf(sync: SyncConfig): readonly string[] {
@@ -58,7 +56,7 @@ export function resolveTargetColumns(
     const isKey = keys.has(name.toLowerCase());
     const liveColumn = live ? findColumn(live, name) : undefined;
     const type = effectiveType(declared, liveColumn, isKey, dialect);
-    const collation = liveColumn ? liveColumn.collation : COLLATED_FAMILIES.has(type.family) ? defaultCollation : undefined;
+    const collation = liveColumn ? liveColumn.collation : isCharacterFamily(type.family) ? defaultCollation : undefined;
     return {
       name: liveColumn?.name ?? name,
       type,

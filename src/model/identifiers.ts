@@ -25,3 +25,8 @@ export function identifierProblem(name: string): string | undefined {
 export function showName(name: string): string {
   return JSON.stringify(name).replace(/[\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
+
+/** A quoted identifier: backticks around the name, backticks inside doubled (no `a.b` qualification). */
+export function quoteId(name: string): string {
+  return `\`${name.replace(/`/g, '``')}\``;
+}

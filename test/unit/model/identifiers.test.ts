@@ -1,6 +1,6 @@
 /** Which names MySQL can store (anything else is quoted safely). */
 import { describe, expect, it } from 'vitest';
-import { identifierProblem, showName } from '../../../src/db/identifiers.js';
+import { identifierProblem, showName } from '../../../src/model/identifiers.js';
 
 describe('identifierProblem', () => {
   it.each([

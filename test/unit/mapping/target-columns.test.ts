@@ -9,8 +9,8 @@ import {
   keyColumnsOf,
   resolveTargetColumns,
   type TargetColumn,
-} from '../../../src/plan/target.js';
-import { audienceSync, field, liveTable, POSITION, tableSync } from './build.js';
+} from '../../../src/mapping/target-columns.js';
+import { audienceSync, field, liveTable, POSITION, tableSync } from '../plan/build.js';
 
 const mysql = mysqlDialect('8.0.36');
 const mariadb = mariadbDialect('10.11.19-MariaDB-0+deb12u1');

@@ -1,7 +1,7 @@
 /** Turns source problems (malformed files, bad rows, missing fields) into positioned diagnostics (pure). */
 import { basename } from 'node:path';
 import type { FieldMapping, SourceConfig, SyncConfig } from '../manifest/types.js';
-import type { Rejection } from '../mapping/desired-rows.js';
+import type { Rejection } from '../model/rejection.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { SourceError, SourceRow } from '../source/source.js';
 

@@ -1,6 +1,6 @@
 /** The secret registry: every encoded form of a secret, longest first, URLs, and redacting streams. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { clearSecrets, redact, redactingStream, registerSecret } from '../../../src/db/redaction.js';
+import { clearSecrets, redact, redactingStream, registerSecret } from '../../../src/model/redaction.js';
 
 afterEach(() => clearSecrets());
 

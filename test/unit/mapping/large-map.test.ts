@@ -1,6 +1,6 @@
 /** LargeMap behaves as a Map across its shards (V8 Maps stop at 2^24 entries). */
 import { describe, expect, it } from 'vitest';
-import { LargeMap } from '../../../src/plan/large-map.js';
+import { LargeMap } from '../../../src/mapping/large-map.js';
 
 describe('LargeMap', () => {
   it('gets, sets, updates, deletes and iterates in insertion order across shards', () => {
