@@ -33,7 +33,6 @@ module.exports = {
     forbid('render-reads-json', 'Renderers read the JSON plan and the run report (types), nothing that does I/O.', room('render'), anyOf('db', 'introspect', 'source', 'mapping', 'cli', 'storage', 'dialect', 'manifest')),
     forbid('render-types-only', 'Renderers take plan and report values, they do not plan or apply.', room('render'), anyOf('plan', 'apply'), { types: true }),
     forbid('introspect-at-the-side', 'Introspection reads the destination; it does not plan or apply.', room('introspect'), `${anyOf('plan', 'apply', 'cli', 'render', 'source', 'storage')}|${TOP}`),
-    forbid('introspect-knows-columns-as-types', 'Introspection takes target columns as types only.', room('introspect'), room('mapping'), { types: true }),
     forbid('side-rooms-stay-low', 'dialect, db and storage serve the flow; they import only model (and manifest types).', anyOf('dialect', 'db', 'storage'), `${anyOf('source', 'mapping', 'plan', 'apply', 'cli', 'introspect', 'render')}|${TOP}`),
     forbid('manifest-is-loaded-not-loading', 'The manifest room loads and validates config; it runs nothing.', room('manifest'), `${anyOf('source', 'mapping', 'plan', 'apply', 'cli', 'introspect', 'render', 'storage', 'db')}|${TOP}`),
 

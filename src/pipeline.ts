@@ -5,6 +5,7 @@
  * Everything else is a room this file calls.
  */
 import { readActualRows } from './introspect/actual-rows.js';
+import { keyCollationProblems } from './introspect/collation-probe.js';
 import { introspectTable, listStagingTables } from './introspect/introspect.js';
 import type { Config, SyncConfig } from './manifest/types.js';
 import type { Diagnostic } from './model/diagnostic.js';
@@ -67,7 +68,7 @@ export async function makePlan(config: Config, destinations: Destinations, optio
 }
 
 async function planSync(config: Config, sync: SyncConfig, destinations: Destinations, onProgress: ProgressListener, fingerprinting: boolean): Promise<SyncPlan> {
-  const { db, facts } = await destinations.get(sync.destination);
+  const { db, facts, collations } = await destinations.get(sync.destination);
   const source = config.sources.get(sync.source)!;
 
   onProgress({ sync: sync.name, step: 'introspect' });
@@ -84,7 +85,8 @@ async function planSync(config: Config, sync: SyncConfig, destinations: Destinat
   try {
     const { records, columns, diagnostics: missing } = await prepareSource(sync, source, { live, dialect: facts.dialect, defaultCollation: facts.defaultCollation });
     const schema = planSchema(sync, columns, live, facts.dialect);
-    const early = [...warnings, ...schema.diagnostics, ...missing];
+    const collationErrors = (await keyCollationProblems(collations, columns)).map((message): Diagnostic => ({ code: 'PSSYNC_E_COLLATION', severity: 'error', sync: sync.name, message }));
+    const early = [...warnings, ...schema.diagnostics, ...missing, ...collationErrors];
     if (early.some((diagnostic) => diagnostic.severity === 'error')) {
       await records.close(); // an unread query source would keep its connection (and the process) open
       return { ...base, fingerprints, columns, schema, sourceRows: 0, rejections: [], diagnostics: early };
@@ -106,6 +108,7 @@ async function planSync(config: Config, sync: SyncConfig, destinations: Destinat
       onSourceRows: (read) => onProgress({ sync: sync.name, step: 'diff', done: read }),
       ...(desiredHash ? { onDesiredRow: (values: Row) => desiredHash.add([values]) } : {}),
       differ: { openSpill: (what) => openSpillFile(`sync "${sync.name}" ${what}`) },
+      collations,
     });
     const rejected = rejectionDiagnostics(sync, source, desired.rejections);
     if (rejected.some((diagnostic) => diagnostic.severity === 'error')) {

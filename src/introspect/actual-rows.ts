@@ -2,7 +2,7 @@
  * Streams the destination rows inside a sync's scope, keyset-paginated in primary-key order
  * (never OFFSET, never one giant result set). Columns the table does not have yet read as NULL.
  */
-import type { Db, SqlRow } from '../db/connection.js';
+import type { Db, SqlRow, SqlValue } from '../db/connection.js';
 import { quoteId } from '../model/identifiers.js';
 import { isCharacterFamily } from '../model/column-type.js';
 import type { Row } from '../model/row.js';
@@ -20,8 +20,27 @@ export function keysetPredicate(keys: readonly string[]): string {
   return `(${terms.join(' OR ')})`;
 }
 
-function keysetParams(lastKey: readonly (string | null)[]): (string | null)[] {
+function keysetParams(lastKey: readonly SqlValue[]): SqlValue[] {
   return lastKey.flatMap((_, index) => [...lastKey.slice(0, index), lastKey[index]!]);
+}
+
+/**
+ * A key value as the keyset predicate must compare it: in the order ORDER BY pages in. ORDER BY
+ * sorts ENUM and SET by their numbers (member index, bit set) and BIT as a number, while a string
+ * constant would compare them as text; so those go back as numbers.
+ */
+export function keysetValue(column: TargetColumn): (value: string | null) => SqlValue {
+  const type = column.live?.type ?? column.type;
+  if (type.family === 'enum') {
+    const members = new Map((type.values ?? []).map((member, index) => [member, index + 1]));
+    return (value) => (value === null ? null : (members.get(value) ?? 0));
+  }
+  if (type.family === 'set') {
+    const bits = new Map((type.values ?? []).map((member, index) => [member, 1n << BigInt(index)]));
+    return (value) => (value === null ? null : value === '' ? 0n : value.split(',').reduce((sum, member) => sum | (bits.get(member) ?? 0n), 0n));
+  }
+  if (type.family === 'bit') return (value) => (value === null ? null : BigInt(value));
+  return (value) => value;
 }
 
 /** MariaDB prints FLOAT with 6 significant digits; `+ 0` reads the exact value as a double. */
@@ -37,7 +56,9 @@ export interface ActualRowsQuery {
 
 export async function* readActualRows(db: Db, query: ActualRowsQuery): AsyncGenerator<Row[]> {
   const present = query.columns.filter((column) => column.live);
-  const keys = query.columns.filter((column) => column.isKey).map((column) => column.name);
+  const keyColumns = query.columns.filter((column) => column.isKey);
+  const keys = keyColumns.map((column) => column.name);
+  const keysetValues = keyColumns.map(keysetValue);
   const keyPositions = keys.map((key) => present.findIndex((column) => column.name === key));
   const scope = query.columns.filter((column) => column.origin.kind === 'constant');
   const scopeSql = scope.map((column) => `${quoteId(column.name)} = ?`);
@@ -49,7 +70,7 @@ export async function* readActualRows(db: Db, query: ActualRowsQuery): AsyncGene
   const toTargetOrder = query.columns.map((column) => present.indexOf(column));
   const inOrder = toTargetOrder.every((position, index) => position === index);
   const pageRows = query.pageRows ?? READ_PAGE_ROWS;
-  const fetch = (lastKey: readonly (string | null)[] | undefined): Promise<SqlRow[]> => {
+  const fetch = (lastKey: readonly SqlValue[] | undefined): Promise<SqlRow[]> => {
     const where = [...scopeSql, ...(lastKey ? [keysetPredicate(keys)] : [])];
     const sql = `${select}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}${order}`;
     return db.query(sql, [...scopeParams, ...(lastKey ? keysetParams(lastKey) : [])], { textColumns });
@@ -61,7 +82,7 @@ export async function* readActualRows(db: Db, query: ActualRowsQuery): AsyncGene
     if (page.length === 0) return;
     // Read ahead (issue 7): the server prepares the next page while this one is compared.
     const last = page[page.length - 1]!;
-    pending = page.length < pageRows ? undefined : fetch(keyPositions.map((position) => last[position] ?? null));
+    pending = page.length < pageRows ? undefined : fetch(keyPositions.map((position, index) => keysetValues[index]!(last[position] ?? null)));
     pending?.catch(() => undefined); // awaited on the next turn; an error surfaces there
     yield inOrder ? page : page.map((row) => toTargetOrder.map((position) => (position < 0 ? null : (row[position] ?? null))));
   }

@@ -1,8 +1,40 @@
 /**
- * The form under which the database considers two key values equal, so pssync finds source
- * duplicates the destination would treat as one key and matches rows the way the database does.
- *
- * An approximation of MySQL/MariaDB collations from their names:
+ * Key equality under a column's collation. Plans ask the destination server (CollationKeys backed
+ * by WEIGHT_STRING(), see collation-weights.ts and introspect/collation-probe.ts): exact. Offline
+ * (`validate`) and in unit tests, `approximateCollations` models collations from their names.
+ */
+
+/** The keys of text values under collations, for one reader of rows (source or destination). */
+export interface CollationKeys {
+  /** Equal keys exactly when the server compares the values equal (false: an approximation). */
+  readonly exact: boolean;
+  /** Makes `key` ready for these values: text the server must weigh is asked for in one go. */
+  prepare(requests: ReadonlyMap<string, readonly string[]>): Promise<void>;
+  /** The key of `text` under `collation` (prepared, unless it needs no server). */
+  key(text: string, collation: string): string;
+}
+
+/** Where CollationKeys come from: one per reader, since each prepares its own batches. */
+export interface KeyCollations {
+  readonly exact: boolean;
+  reader(): CollationKeys;
+}
+
+/** Collations modelled from their names, without a server (see collationKey). */
+export const approximateCollations: KeyCollations = {
+  exact: false,
+  reader: () => APPROXIMATE_KEYS,
+};
+
+const APPROXIMATE_KEYS: CollationKeys = {
+  exact: false,
+  prepare: () => Promise.resolve(),
+  key: (text, collation) => collationKey(text, collation) ?? '',
+};
+
+/**
+ * The approximation: the form under which the database probably considers two key values equal,
+ * modelled from collation names:
  * - `binary` (and no collation): exact.
  * - `…_bin`: exact code points.
  * - `…_ci`: case-insensitive; accent-insensitive unless the name says `_as_`.

@@ -2,11 +2,12 @@
  * Source records to desired rows, collecting bad rows with their source line. Duplicate keys —
  * including keys the destination's collation treats as equal — are bad rows.
  */
-import type { DesiredRow } from '../model/row.js';
+import type { DesiredRow, Row } from '../model/row.js';
+import { approximateCollations, type CollationKeys } from './collation.js';
 import type { Rejection } from '../model/rejection.js';
 import type { SourceRow } from '../source/source.js';
 import { LargeMap } from './large-map.js';
-import { keyValuesOnly, makeKeyOf, type RowKey } from './row-key.js';
+import { keyRequests, keyValuesOnly, makeKeyOf, type RowKey } from './row-key.js';
 import type { TargetColumn } from './target-columns.js';
 import { createRowMapper, type RowProblem } from './map-row.js';
 
@@ -26,18 +27,46 @@ const REJECTION_OVERFLOW = 100;
 export async function checkDesiredRows(source: AsyncIterable<SourceRow>, columns: readonly TargetColumn[], maxRejectedRows: number): Promise<SourceCheck> {
   const collector = new DesiredRowCollector(columns, maxRejectedRows);
   const seen = new LargeMap<RowKey, { readonly line: number; readonly values: readonly (string | null)[] }>();
-  for await (const record of source) {
-    const accepted = collector.add(record, (key) => seen.get(key));
-    if (accepted) seen.set(accepted.key, { line: accepted.row.line, values: keyValuesOnly(columns, accepted.row.values) });
+  for await (const batch of recordBatches(source)) {
+    await collector.addBatch(batch, (key) => seen.get(key), ({ key, row }) => seen.set(key, { line: row.line, values: keyValuesOnly(columns, row.values) }));
     if (collector.overflowing) break;
   }
   return { rejections: collector.rejections, sourceRows: collector.sourceRows };
 }
 
+/** Records read this many at a time: the keys of a batch are weighed in one server round trip. */
+export const RECORD_BATCH = 512;
+
+/** The records of a source in batches of up to RECORD_BATCH (the last one shorter). */
+export async function* recordBatches(source: AsyncIterable<SourceRow>, size = RECORD_BATCH): AsyncGenerator<SourceRow[]> {
+  let batch: SourceRow[] = [];
+  for await (const record of source) {
+    batch.push(record);
+    if (batch.length < size) continue;
+    yield batch;
+    batch = [];
+  }
+  if (batch.length > 0) yield batch;
+}
+
+/** An accepted desired row and its key. */
+export interface AcceptedRow {
+  readonly key: RowKey;
+  readonly row: DesiredRow;
+}
+
+type EarlierRow = (key: RowKey) => { readonly line: number; readonly values: readonly (string | null)[] } | undefined;
+
+/** A record mapped: its values, or why it is refused (with its key values when those mapped). */
+type MappedRecord =
+  | { readonly record: SourceRow; readonly ok: true; readonly values: Row }
+  | { readonly record: SourceRow; readonly ok: false; readonly problems: readonly RowProblem[]; readonly keyValues?: Row };
+
 /**
- * One source record at a time: maps it, or records why it is rejected (bad values, a missing
- * key, a duplicate key). The caller keeps the accepted rows (a map, or the streaming differ) and
- * answers `earlier(key)` for duplicate detection.
+ * Source records, a batch at a time: maps each, or records why it is rejected (bad values, a
+ * missing key, a duplicate key). The caller keeps the accepted rows (a map, or the streaming
+ * differ) and answers `earlier(key)` for duplicate detection. Keys follow `keys` (the server's
+ * collations during a plan), prepared for the whole batch in one go.
  */
 export class DesiredRowCollector {
   readonly rejections: Rejection[] = [];
@@ -48,47 +77,69 @@ export class DesiredRowCollector {
   accepted = 0;
   private readonly mapRow;
   private readonly keyOf;
-  // The key alone, for rows rejected for other columns; same keys as keyOf (same order).
+  /** The key alone, for rows rejected for other columns. */
   private readonly mapKey;
-  private readonly keyOfKey;
+  private readonly keyIndexes: readonly number[];
 
   constructor(
     private readonly columns: readonly TargetColumn[],
     private readonly maxRejectedRows: number,
+    private readonly keys: CollationKeys = approximateCollations.reader(),
   ) {
     this.mapRow = createRowMapper(columns);
-    this.keyOf = makeKeyOf(columns);
-    const keyColumns = columns.filter((column) => column.isKey);
-    this.mapKey = createRowMapper(keyColumns);
-    this.keyOfKey = makeKeyOf(keyColumns);
+    this.keyOf = makeKeyOf(columns, keys);
+    this.mapKey = createRowMapper(columns.filter((column) => column.isKey));
+    this.keyIndexes = columns.flatMap((column, index) => (column.isKey ? [index] : []));
+  }
+
+  /**
+   * Maps a batch; each accepted row goes to `onAccepted` at once, in source order, so that
+   * `earlier` knows it when the next record of the same batch is checked.
+   */
+  async addBatch(records: readonly SourceRow[], earlier: EarlierRow, onAccepted: (row: AcceptedRow) => void): Promise<void> {
+    const mapped = records.map((record) => this.map(record));
+    const keyed = mapped.flatMap((item) => (item.ok ? [item.values] : item.keyValues ? [item.keyValues] : []));
+    const requests = keyRequests(this.columns, keyed);
+    if (requests.size > 0) await this.keys.prepare(requests);
+    for (const item of mapped) {
+      const row = this.accept(item, earlier);
+      if (row) onAccepted(row);
+    }
+  }
+
+  private map(record: SourceRow): MappedRecord {
+    this.sourceRows += 1;
+    const mapped = this.mapRow(record.fields);
+    if (mapped.ok) return { record, ok: true, values: mapped.values };
+    const key = this.mapKey(record.fields);
+    if (!key.ok) return { record, ok: false, problems: mapped.problems };
+    // The key values at their places in a full-width row, so the one keyOf serves.
+    const keyValues = new Array<string | null>(this.columns.length).fill(null);
+    this.keyIndexes.forEach((index, position) => (keyValues[index] = key.values[position] ?? null));
+    return { record, ok: false, problems: mapped.problems, keyValues };
   }
 
   /** The accepted row and its key, or undefined when the record is rejected. */
-  add(
-    record: SourceRow,
-    earlier: (key: RowKey) => { readonly line: number; readonly values: readonly (string | null)[] } | undefined,
-  ): { readonly key: RowKey; readonly row: DesiredRow } | undefined {
-    this.sourceRows += 1;
-    const mapped = this.mapRow(record.fields);
-    if (!mapped.ok) {
-      this.rejections.push(rejection(record, mapped.problems));
-      const key = this.mapKey(record.fields);
-      if (key.ok) this.rejectedKeys.add(this.keyOfKey(key.values));
+  private accept(item: MappedRecord, earlier: EarlierRow): AcceptedRow | undefined {
+    const { record } = item;
+    if (!item.ok) {
+      this.rejections.push(rejection(record, item.problems));
+      if (item.keyValues) this.rejectedKeys.add(this.keyOf(item.keyValues));
       return undefined;
     }
-    const key = this.keyOf(mapped.values);
+    const key = this.keyOf(item.values);
     const first = earlier(key);
     if (first) {
       this.rejections.push({
         line: record.line,
         code: 'PSSYNC_E_ROW_KEY_DUPLICATE',
-        message: `duplicate key ${describeKey(this.columns, mapped.values)}: the same key as line ${first.line}${sameUnderCollation(this.columns, first.values, mapped.values)}`,
+        message: `duplicate key ${describeKey(this.columns, item.values)}: the same key as line ${first.line}${sameUnderCollation(this.columns, first.values, item.values)}`,
         fields: jsonSafe(record.fields) as Record<string, unknown>,
       });
       return undefined;
     }
     this.accepted += 1;
-    return { key, row: { values: mapped.values, line: record.line } };
+    return { key, row: { values: item.values, line: record.line } };
   }
 
   /** More rejections than allowed, by a margin: the sync fails anyway, so reading can stop. */

@@ -4,7 +4,7 @@
  * rows (the differ), so both agree on what "the same key" means.
  */
 import type { Row } from '../model/row.js';
-import { collationKey } from './collation.js';
+import { approximateCollations, type CollationKeys } from './collation.js';
 import type { TargetColumn } from './target-columns.js';
 
 /**
@@ -14,15 +14,64 @@ import type { TargetColumn } from './target-columns.js';
  */
 export type RowKey = string | number;
 
-/** Builds the key under which the database considers rows the same. */
-export function makeKeyOf(columns: readonly TargetColumn[]): (row: Row) => RowKey {
-  const keys = columns.flatMap((column, index) => (column.isKey ? [{ index, collation: column.collation }] : []));
-  if (keys.length === 1) {
-    const [{ index, collation }] = keys as [{ index: number; collation: string | undefined }];
-    if (columns[index]!.type.family === 'integer') return (row) => integerKey(row[index] ?? null) ?? collationKey(row[index] ?? null, collation) ?? '';
-    return (row) => collationKey(row[index] ?? null, collation) ?? '';
+/** A key column and the collation its text is compared under (undefined: exactly). */
+interface KeyPart {
+  readonly index: number;
+  readonly collation: string | undefined;
+}
+
+/**
+ * Key columns whose text compares under a collation: character columns only. ENUM and SET values
+ * are canonical member spellings and binary values bytes, so they compare exactly.
+ */
+function keyParts(columns: readonly TargetColumn[]): KeyPart[] {
+  return columns.flatMap((column, index) =>
+    column.isKey ? [{ index, collation: column.collation !== undefined && COLLATED_KEY_FAMILIES.has(column.type.family) ? column.collation : undefined }] : [],
+  );
+}
+
+const COLLATED_KEY_FAMILIES: ReadonlySet<string> = new Set(['char', 'varchar', 'text']);
+
+/**
+ * Builds the key under which the database considers rows the same. `keys` computes collation keys
+ * (the server's, during a plan); call `keyRequests` and `keys.prepare` for a batch of rows first.
+ */
+export function makeKeyOf(columns: readonly TargetColumn[], keys: CollationKeys = approximateCollations.reader()): (row: Row) => RowKey {
+  const parts = keyParts(columns);
+  const textKey = (value: string | null, collation: string | undefined): string | null => (value === null || collation === undefined ? value : keys.key(value, collation));
+  if (parts.length === 1) {
+    const [{ index, collation }] = parts as [KeyPart];
+    if (columns[index]!.type.family === 'integer') return (row) => integerKey(row[index] ?? null) ?? row[index] ?? '';
+    return (row) => textKey(row[index] ?? null, collation) ?? '';
   }
-  return (row) => JSON.stringify(keys.map(({ index, collation }) => collationKey(row[index] ?? null, collation)));
+  return (row) => JSON.stringify(parts.map(({ index, collation }) => textKey(row[index] ?? null, collation)));
+}
+
+/** What `CollationKeys.prepare` needs for these rows' keys: per collation, the key texts. */
+export function keyRequests(columns: readonly TargetColumn[], rows: Iterable<Row>): Map<string, string[]> {
+  const requests = new Map<string, string[]>();
+  const parts = keyParts(columns).filter((part) => part.collation !== undefined);
+  if (parts.length === 0) return requests;
+  for (const row of rows) {
+    for (const { index, collation } of parts) {
+      const value = row[index];
+      if (value === null || value === undefined) continue;
+      let texts = requests.get(collation!);
+      if (!texts) requests.set(collation!, (texts = []));
+      texts.push(value);
+    }
+  }
+  return requests;
+}
+
+/** Key columns whose text compares under a collation, with it. */
+export function collatedKeyColumns(columns: readonly TargetColumn[]): { readonly name: string; readonly collation: string }[] {
+  return keyParts(columns).flatMap(({ index, collation }) => (collation === undefined ? [] : [{ name: columns[index]!.name, collation }]));
+}
+
+/** Whether any key column compares under a collation (rows must be prepared before keying). */
+export function hasCollatedKey(columns: readonly TargetColumn[]): boolean {
+  return keyParts(columns).some((part) => part.collation !== undefined);
 }
 
 /**

@@ -6,17 +6,19 @@
  * rows to write past a budget are spilled (planned-rows.ts), so memory holds the rows still
  * waiting, one small entry per desired key, and a bounded number of rows to write.
  */
-import { collationKey } from '../mapping/collation.js';
+import { approximateCollations, collationKey, type CollationKeys } from '../mapping/collation.js';
 import { coerceValue } from '../mapping/coerce.js';
 import type { DesiredRow, Row, Value } from '../model/row.js';
 import { LargeMap } from '../mapping/large-map.js';
-import { keyValuesOnly, makeKeyOf, type RowKey } from '../mapping/row-key.js';
+import { hasCollatedKey, keyValuesOnly, makeKeyOf, type RowKey } from '../mapping/row-key.js';
 import { modeRule, type Mode } from './mode-rules.js';
 import type { RowSpill } from '../model/row-spill.js';
 import { PlannedRowsBuilder, type PlannedRows } from './planned-rows.js';
 import type { TargetColumn } from '../mapping/target-columns.js';
 
 export const SAMPLE_LIMIT = 5;
+
+const NO_KEYS: ReadonlySet<RowKey> = new Set();
 
 export interface ChangedRow {
   readonly before: Row;
@@ -76,6 +78,13 @@ export interface DifferOptions {
   readonly openSpill?: (what: 'inserts' | 'updates') => RowSpill;
   /** The budget (tests make it small). */
   readonly keepChars?: number;
+  /**
+   * Collation keys of destination rows (prepared for each page before it is observed); by
+   * default approximated from collation names.
+   */
+  readonly keys?: CollationKeys;
+  /** The keys are the server's own (no two destination rows can share one). */
+  readonly exactCollations?: boolean;
 }
 
 /**
@@ -87,8 +96,10 @@ export class StreamingRowDiffer {
   private readonly rule;
   private readonly keyOf;
   private readonly keyIndexes: readonly number[];
-  /** Some key column has a collation, which may fold two stored keys into one (see moreActual). */
+  /** Keys are approximated collation keys, which may fold two stored keys into one (see moreActual). */
   private readonly foldingKeys: boolean;
+  /** Some key column's key is not its text (a collation key): key values are kept beside the key. */
+  private readonly collatedKeys: boolean;
   /** Desired rows not matched yet, in source order. */
   private readonly pendingDesired = new LargeMap<RowKey, DesiredRow>();
   /** Destination rows not matched yet, in key order (as read). */
@@ -120,13 +131,14 @@ export class StreamingRowDiffer {
     mode: Mode,
     options: DifferOptions = {},
   ) {
-    const { openSpill, keepChars } = options;
+    const { openSpill, keepChars, keys = approximateCollations.reader(), exactCollations = false } = options;
     this.inserts = new PlannedRowsBuilder(openSpill && (() => openSpill('inserts')), keepChars);
     this.updates = new PlannedRowsBuilder(openSpill && (() => openSpill('updates')), keepChars);
     this.rule = modeRule(mode);
-    this.keyOf = makeKeyOf(columns);
+    this.keyOf = makeKeyOf(columns, keys);
     this.keyIndexes = columns.flatMap((column, index) => (column.isKey ? [index] : []));
-    this.foldingKeys = this.keyIndexes.some((index) => columns[index]!.collation !== undefined);
+    this.collatedKeys = hasCollatedKey(columns);
+    this.foldingKeys = this.collatedKeys && !exactCollations;
   }
 
   /** The accepted desired row with this key, if any (its line, and its key values). */
@@ -220,12 +232,20 @@ export class StreamingRowDiffer {
     this.pendingDesired.clear();
   }
 
-  finish(): RowDiff {
+  /**
+   * The diff. Destination rows under a key in `keep` are never deleted: their source row was
+   * rejected under max_rejected_rows (bad data, not a departed row).
+   */
+  finish(keep: ReadonlySet<RowKey> = NO_KEYS): RowDiff {
     this.endOfActual();
     const deletes: Row[] = [];
     if (this.rule.removed === 'delete') {
-      let waiting: Iterable<PendingActual> = this.pendingActual.values();
-      if (this.moreActual.size > 0) waiting = [...waiting, ...[...this.moreActual.values()].flat()].sort((a, b) => a.ordinal - b.ordinal);
+      let waiting: PendingActual[] = [];
+      for (const [key, pending] of this.pendingActual) if (!keep.has(key)) waiting.push(pending);
+      if (this.moreActual.size > 0) {
+        for (const [key, more] of this.moreActual) if (!keep.has(key)) waiting.push(...more);
+        waiting = waiting.sort((a, b) => a.ordinal - b.ordinal);
+      }
       for (const { row } of waiting) deletes.push(this.canonical(row));
     }
     const inserts = this.inserts.build();
@@ -293,16 +313,18 @@ export class StreamingRowDiffer {
   }
 
   /**
-   * A matched desired row is let go: only its line stays, for duplicate detection, when its key
-   * values are its key (exact collations: the common case). Otherwise the row stays whole —
+   * A matched desired row is let go: only its line (and key values, see slim) stays, for duplicate
+   * detection. Under approximated collations the row stays whole when its key folds its values —
    * another destination row may still match it (see moreActual).
    */
   private release(key: RowKey, row: DesiredRow): void {
-    this.seen.set(key, this.exactKeys(row.values) ? row.line : row);
+    this.seen.set(key, this.foldingKeys && !this.exactKeys(row.values) ? row : this.slim(row));
   }
 
-  /** Whether the key is made of the values themselves (their collation keys are the values). */
+  /** Whether the key is made of the values themselves (no collation key stands in for them). */
   private exactKeys(values: Row): boolean {
+    if (!this.collatedKeys) return true;
+    if (!this.foldingKeys) return false; // the server's weights: never the text itself
     for (const index of this.keyIndexes) {
       const value = values[index] ?? null;
       if (collationKey(value, this.columns[index]!.collation) !== value) return false;
@@ -312,6 +334,11 @@ export class StreamingRowDiffer {
 
   private canonical(actual: Row): Row {
     return actual.map((value, index) => canonicalActual(value, this.columns[index]!));
+  }
+
+  /** Destination rows with their key values in canonical form: what `keys.prepare` must cover. */
+  canonicalKeyRows(page: readonly Row[]): Row[] {
+    return page.map((row) => this.canonicalKeys(row));
   }
 
   /** The row with its key values in canonical form (the row itself when they already are). */
@@ -336,10 +363,10 @@ export class StreamingRowDiffer {
       const read = actual[index] ?? null;
       if (want === read) continue;
       const column = this.columns[index]!;
+      // Rows are matched by key: their key values are equal to the database (collations), never "updated".
+      if (column.isKey) continue;
       const have = canonicalActual(read, column);
       if (want === have) continue;
-      // Key values the collation treats as equal are the same row and cannot be "updated".
-      if (column.isKey && collationKey(want, column.collation) === collationKey(have, column.collation)) continue;
       return false;
     }
     return true;

@@ -4,12 +4,13 @@
  * prepares destination pages while the client parses the source, and matched rows that need no
  * write are let go at once, so memory holds what is to be written, not the whole source.
  */
-import { DesiredRowCollector } from '../mapping/desired-rows.js';
+import { approximateCollations, type KeyCollations } from '../mapping/collation.js';
+import { DesiredRowCollector, recordBatches } from '../mapping/desired-rows.js';
 import type { Rejection } from '../model/rejection.js';
 import type { Row } from '../model/row.js';
 import type { SourceRow } from '../source/source.js';
 import type { Mode } from './mode-rules.js';
-import { makeKeyOf, type RowKey } from '../mapping/row-key.js';
+import { hasCollatedKey, keyRequests } from '../mapping/row-key.js';
 import { StreamingRowDiffer, type DifferOptions, type RowDiff } from './row-diff.js';
 import type { TargetColumn } from '../mapping/target-columns.js';
 
@@ -38,23 +39,28 @@ export interface SyncDiffInput {
   readonly onDesiredRow?: (values: Row) => void;
   /** Where rows to write go past the in-memory budget (see planned-rows.ts). */
   readonly differ?: DifferOptions;
+  /** Key equality under collations: the destination server's (default: approximated from names). */
+  readonly collations?: KeyCollations;
 }
 
 export interface SyncDiffResult {
   /** Meaningful only when the rejections are within `maxRejectedRows`. */
   readonly diff: RowDiff;
   readonly rejections: readonly Rejection[];
-  readonly rejectedKeys: ReadonlySet<RowKey>;
   /** Source records read, and rows accepted. */
   readonly sourceRows: number;
   readonly acceptedRows: number;
 }
 
 export async function diffSync(input: SyncDiffInput): Promise<SyncDiffResult> {
-  const differ = new StreamingRowDiffer(input.columns, input.mode, input.differ);
+  const collations = input.collations ?? approximateCollations;
+  // Each side prepares the collation keys of its own batches.
+  const actualKeys = collations.reader();
+  const differ = new StreamingRowDiffer(input.columns, input.mode, { ...input.differ, keys: actualKeys, exactCollations: collations.exact });
   // No table: every source row is an added row, none waits for a partner.
   if (input.actual === undefined) differ.endOfActual();
-  const collector = new DesiredRowCollector(input.columns, input.maxRejectedRows);
+  const collector = new DesiredRowCollector(input.columns, input.maxRejectedRows, collations.reader());
+  const collated = hasCollatedKey(input.columns);
   let sourceDone = false;
   let actualDone = input.actual === undefined;
   let stop = false;
@@ -71,13 +77,14 @@ export async function diffSync(input: SyncDiffInput): Promise<SyncDiffResult> {
 
   const readSource = async (): Promise<void> => {
     try {
-      for await (const record of input.source) {
-        const accepted = collector.add(record, (key) => differ.earlier(key));
-        if (collector.sourceRows % PROGRESS_ROWS === 0) input.onSourceRows?.(collector.sourceRows);
-        if (accepted) {
+      let reported = 0;
+      for await (const batch of recordBatches(input.source)) {
+        if (stop) break;
+        await collector.addBatch(batch, (key) => differ.earlier(key), (accepted) => {
           input.onDesiredRow?.(accepted.row.values);
           differ.addDesired(accepted.key, accepted.row);
-        }
+        });
+        if (collector.sourceRows - reported >= PROGRESS_ROWS) input.onSourceRows?.((reported = collector.sourceRows));
         if (collector.overflowing || stop) break;
         if (resumeActual && differ.actualLead < MAX_LEAD / 2) wake('actual');
         // Ahead of the destination: wait for it, so that source rows do not pile up.
@@ -102,6 +109,7 @@ export async function diffSync(input: SyncDiffInput): Promise<SyncDiffResult> {
       for await (const page of input.actual) {
         if (stop) break;
         input.onActualPage?.(page);
+        if (collated) await actualKeys.prepare(keyRequests(input.columns, differ.canonicalKeyRows(page)));
         for (const row of page) differ.observe(row);
         if (resumeSource && differ.desiredLead < MAX_LEAD / 2) wake('source');
         // Ahead of the source: wait for it, so that destination rows do not pile up.
@@ -128,27 +136,10 @@ export async function diffSync(input: SyncDiffInput): Promise<SyncDiffResult> {
   if (source.status === 'rejected') throw source.reason;
   if (actual.status === 'rejected') throw actual.reason;
   return {
-    diff: keepRejectedRows(differ.finish(), input.columns, collector.rejectedKeys),
+    // A source row skipped under max_rejected_rows is bad data, not a departed row: its destination row is kept.
+    diff: differ.finish(collector.rejectedKeys),
     rejections: collector.rejections,
-    rejectedKeys: collector.rejectedKeys,
     sourceRows: collector.sourceRows,
     acceptedRows: collector.accepted,
-  };
-}
-
-/**
- * A source row skipped under max_rejected_rows is bad data, not a departed row: the destination
- * row with its key is kept, never deleted (pure).
- */
-export function keepRejectedRows(diff: RowDiff, columns: readonly TargetColumn[], rejectedKeys: ReadonlySet<RowKey>): RowDiff {
-  if (rejectedKeys.size === 0 || diff.ops.deletes.length === 0) return diff;
-  const keyOf = makeKeyOf(columns);
-  const deletes = diff.ops.deletes.filter((row) => !rejectedKeys.has(keyOf(row)));
-  if (deletes.length === diff.ops.deletes.length) return diff;
-  return {
-    ...diff,
-    ops: { ...diff.ops, deletes },
-    counts: { ...diff.counts, delete: deletes.length },
-    samples: { ...diff.samples, delete: diff.samples.delete.filter((row) => !rejectedKeys.has(keyOf(row))) },
   };
 }
