@@ -14,7 +14,8 @@ import { tableLimitDiagnostic } from './plan/checks.js';
 import type { Plan, SyncPlan } from './plan/plan.js';
 import { diffSync } from './plan/sync-diff.js';
 import type { Row } from './model/row.js';
-import { planSchema } from './plan/schema-diff.js';
+import { planSchema, schemaPlanOf } from './plan/schema-diff.js';
+import { planTables } from './plan/table-plan.js';
 import { prepareSource } from './mapping/prepare-source.js';
 import { openSpillFile } from './storage/spill-file.js';
 import { fileFingerprint } from './source/fingerprint.js';
@@ -53,7 +54,9 @@ export async function makePlan(config: Config, destinations: Destinations, optio
   const runner = options.runner ?? sequentialRunner;
   const selected = selectSyncs(config, options.syncs);
   const fingerprinting = options.fingerprints ?? true;
-  const syncs = await runner(selected, (sync, onProgress) => planSync(config, sync, destinations, onProgress, fingerprinting));
+  const planned = await runner(selected, (sync, onProgress) => planSync(config, sync, destinations, onProgress, fingerprinting));
+  // Syncs sharing a table get one DDL for it, run once (table-plan.ts).
+  const { syncs, tables } = planTables(planned, config.syncs);
   return {
     manifest: config.file,
     manifestDigest: config.digest,
@@ -63,6 +66,7 @@ export async function makePlan(config: Config, destinations: Destinations, optio
       [...new Set(selected.map((sync) => sync.destination))].map((name) => [name, destinationIdentity(config.destinations.get(name)!)]),
     ),
     syncs,
+    tables,
     diagnostics: await tableLimits(syncs, destinations),
   };
 }
@@ -127,7 +131,7 @@ async function planSync(config: Config, sync: SyncConfig, destinations: Destinat
     };
   } catch (error) {
     if (!(error instanceof SourceError)) throw error;
-    const schema = { ddl: [], createsTable: false, addedColumns: [], diagnostics: [] };
+    const schema = schemaPlanOf(undefined);
     await sourceFile.catch(() => undefined);
     return { ...base, fingerprints, columns: [], schema, sourceRows: 0, rejections: [], diagnostics: [...warnings, ...sourceDiagnostics(sync, error)] };
   }

@@ -1,6 +1,6 @@
 /**
- * Apply: for each sync of a plan, take the table lock, stage, run the DDL, write, clean up.
- * Returns a RunReport and never throws; a failed sync stops the run (later syncs are not started).
+ * Apply: for each table of a plan, take its lock once; for each of its syncs, stage, run the
+ * table's DDL (with its first sync), write, clean up. Returns a RunReport and never throws.
  */
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
@@ -8,14 +8,15 @@ import type { Db } from '../db/connection.js';
 import { quoteId } from '../model/identifiers.js';
 import { identifierProblem, showName } from '../model/identifiers.js';
 import { ER_DUP_FIELDNAME, ER_TABLE_EXISTS, errorNumber, type Dialect } from '../dialect/dialect.js';
-import { introspectTable, listStagingTables } from '../introspect/introspect.js';
-import { operationsFingerprint, schemaFingerprint } from '../plan/fingerprint.js';
+import { listStagingTables } from '../introspect/introspect.js';
 import { errorMessage, PssyncError } from '../model/errors.js';
+import { schemaChangeSql, type SchemaChange } from '../plan/schema-change.js';
+import { groupByTable } from '../plan/table-plan.js';
+import { TableRun, type Replan } from './table-run.js';
 import { isError } from '../model/diagnostic.js';
 import { deleteGuardViolation } from '../plan/checks.js';
 import { syncHasChanges, type Plan, type SyncPlan } from '../plan/plan.js';
 import { sequentialRunner, type ProgressListener, type ProgressStep, type SyncRunner } from '../progress.js';
-import { acquireTableLock, type TableLock } from './lock.js';
 import type { RetryPolicy } from './retry.js';
 import { writeRejectsFile } from './rejects-file.js';
 import type { RunReport, SyncRunReport } from './run-report.js';
@@ -37,11 +38,10 @@ export interface ApplyOptions {
   /** Retries of transient failures (tests shorten the delays). */
   readonly retryPolicy?: RetryPolicy;
   /**
-   * Plans one sync again. Called after waiting for another apply's table lock (--lock-timeout):
-   * if the table changed meanwhile, the sync is reported unchanged (the other apply already made
-   * it so) or refused as stale, never applied from a stale plan. Without it the plan is applied.
+   * Plans one table's syncs again. Called when another apply changed the table since the plan
+   * (after waiting for its lock, --lock-timeout): see TableRun.checkCurrent. Without it the plan is applied.
    */
-  readonly replan?: (sync: SyncPlan) => Promise<SyncPlan>;
+  readonly replan?: Replan;
 }
 
 export interface DestinationSession {
@@ -57,8 +57,6 @@ export async function applyPlan(
 ): Promise<RunReport> {
   const runId = options.runId ?? randomBytes(4).toString('hex');
   const rejectsDir = options.rejectsDir ?? join(dirname(plan.manifest), '.pssync', 'rejects');
-  // Syncs write different tables and are independent: one failing does not stop the others.
-  const runner = options.runner ?? sequentialRunner;
   // A delete guard refuses the whole apply before any write, like a plan error: the reviewer
   // decides on --allow-deletes for the plan as a whole.
   const guarded = options.allowDeletes ? [] : plan.syncs.filter((sync) => deleteGuardViolation(sync));
@@ -67,8 +65,27 @@ export async function applyPlan(
     const reports = plan.syncs.map((sync) => refusedByGuard(sync, deleteGuardViolation(sync) ?? `sync(s) ${names} hit their delete guard`));
     return { syncs: reports, ok: false };
   }
-  const reports = await runner(plan.syncs, (sync, onProgress) => applySync(sync, sessionFor, { ...options, runId, rejectsDir }, onProgress));
-  return { syncs: reports, ok: reports.every((report) => report.status === 'applied' || report.status === 'unchanged') };
+  // Tables are independent: one failing does not stop the others. The syncs of one table run one
+  // after the other under one lock, the table's DDL first (table-run.ts).
+  const runner = options.runner ?? sequentialRunner;
+  const tables = groupByTable(plan.syncs).map((syncs) => new TableRun(syncs));
+  const tableOf = new Map(tables.flatMap((table) => table.syncs.map((sync) => [sync.name, table] as const)));
+  try {
+    const reports = await runner(
+      tables.flatMap((table) => table.syncs),
+      async (sync, onProgress) => {
+        const table = tableOf.get(sync.name)!;
+        try {
+          return await applySync(sync, table, sessionFor, { ...options, runId, rejectsDir }, onProgress);
+        } finally {
+          await table.done();
+        }
+      },
+    );
+    return { syncs: reports, ok: reports.every((report) => report.status === 'applied' || report.status === 'unchanged') };
+  } finally {
+    await Promise.all(tables.map((table) => table.release()));
+  }
 }
 
 function refusedByGuard(sync: SyncPlan, why: string): SyncRunReport {
@@ -86,15 +103,18 @@ function refusedByGuard(sync: SyncPlan, why: string): SyncRunReport {
 }
 
 async function applySync(
-  sync: SyncPlan,
+  planned: SyncPlan,
+  table: TableRun,
   sessionFor: (destination: string) => Promise<DestinationSession>,
   options: ApplyOptions & { runId: string; rejectsDir: string },
   onProgress: ProgressListener,
 ): Promise<SyncRunReport> {
   const started = performance.now();
-  const base = { name: sync.name, table: sync.table, ddl: sync.schema.ddl, rows: { insert: 0, update: 0, delete: 0 } };
+  // The plan applied: the saved one, or the fresh one when the table was planned again.
+  let sync = planned;
+  const base = () => ({ name: sync.name, table: sync.table, ddl: sync.schema.ddl, rows: { insert: 0, update: 0, delete: 0 } });
   const finish = (fields: Partial<SyncRunReport> & Pick<SyncRunReport, 'status'>, runner?: StatementRunner): SyncRunReport => ({
-    ...base,
+    ...base(),
     statements: runner?.statements ?? 0,
     maxStatementMs: Math.round(runner?.maxStatementMs ?? 0),
     medianStatementMs: Math.round(median(runner?.statementMs ?? [])),
@@ -129,21 +149,10 @@ async function applySync(
     step = event.step;
     onProgress(event);
   };
-  let lock: TableLock | undefined;
   let runner: StatementRunner | undefined;
   let writer: Writer | undefined;
-  // `auto` prefers the direct writer (issue 7): both writers leave identical tables, and direct does
-  // the server's work once (staging inserts every row twice: into the staging table, then merged);
-  // it measured faster at 1,000,000 rows. `staging` stays available.
-  let strategy: 'staging' | 'direct' = sync.strategy === 'staging' ? 'staging' : 'direct';
-  // A destination column named like the staging table's own `_pk` / `_diff_op` cannot be staged.
-  const collision = sync.columns.find((column) => STAGING_COLUMNS.has(column.name.toLowerCase()));
-  if (collision && strategy === 'staging') {
-    if (sync.strategy === 'staging') {
-      return finish({ status: 'refused', error: { code: 'PSSYNC_E_IDENTIFIER', message: `column ${quoteId(collision.name)} has the name of a staging table bookkeeping column; use strategy: direct (or auto) for this table` } });
-    }
-    strategy = 'direct';
-  }
+  let strategy: 'staging' | 'direct' = 'direct';
+  let ddlPending = sync.schema.change !== undefined;
   const droppedLeftovers: string[] = [];
   const extras = () => ({
     ...rejectsFile,
@@ -152,32 +161,18 @@ async function applySync(
     ...(runner?.reconnects ? { reconnects: runner.reconnects } : {}),
   });
   try {
-    // The lock lives on a connection of its own for the whole apply of the table: the write
-    // connection may be lost and reopened (retries), the lock must not go with it.
-    const lockDb = db.fork ? await db.fork() : db;
-    lock = await acquireTableLock(lockDb, session.database, sync.table, {
+    const lock = await table.acquire(db, {
+      database: session.database,
       timeoutSeconds: options.lockTimeoutSeconds ?? 0,
-      ownsConnection: lockDb !== db,
       onWait: (holder) => progress({ sync: sync.name, step: 'stage', message: `waiting up to ${options.lockTimeoutSeconds} s for ${holder}` }),
     });
-    // Another apply may have changed the table since this plan read it: after waiting for the lock,
-    // or when it finished just before this one asked. A changed schema (a table created, a column
-    // added) is cheap to see; then the plan is made again before anything is written.
-    const schemaNow = schemaFingerprint(await introspectTable(db, sync.table, { jsonIsLongtext: dialect.caps.jsonIsLongtext }));
-    if ((lock.waited || schemaNow !== sync.fingerprints.schema) && options.replan) {
-      const fresh = await options.replan(sync);
-      // The operations' digest covers what the plan writes and the values it replaces or deletes:
-      // when it is the same, so are the rows the plan was made against, as far as they matter.
-      const sameWork = fresh.fingerprints.schema === sync.fingerprints.schema && operationsFingerprint(fresh.schema.ddl, fresh.rows?.ops) === operationsFingerprint(sync.schema.ddl, sync.rows?.ops);
-      if (!sameWork) {
-        if (!fresh.diagnostics.some(isError) && !syncHasChanges(fresh)) return finish({ status: 'unchanged', ...extras() });
-        throw new PssyncError(
-          'PSSYNC_E_PLAN_STALE',
-          `another apply changed \`${sync.table}\` ${lock.waited ? 'while this one waited for the table lock' : 'since this plan was made'}, so this plan is stale; nothing was written. Run apply again to plan against the new contents`,
-          { table: sync.table },
-        );
-      }
-    }
+    await table.checkCurrent(db, dialect, options.replan);
+    if (table.isUnchanged(sync)) return finish({ status: 'unchanged', ...extras() });
+    sync = table.planFor(sync);
+    ddlPending = sync.schema.change !== undefined;
+    const chosen = chooseStrategy(sync);
+    if (typeof chosen !== 'string') return finish({ status: 'refused', error: chosen });
+    strategy = chosen;
     runner = new StatementRunner(db, {
       lock,
       ...(options.retryPolicy ? { policy: options.retryPolicy } : {}),
@@ -201,22 +196,37 @@ async function applySync(
       strategy = 'direct';
       writer = directWriter(context);
     }
-    for (const statement of sync.schema.ddl) {
-      progress({ sync: sync.name, step: 'ddl', message: statement.split('\n')[0] });
-      await runDdl(runner, dialect, statement, sync.schema.ddl);
+    if (sync.schema.change) {
+      progress({ sync: sync.name, step: 'ddl', message: sync.schema.ddl[0]!.split('\n')[0] });
+      await runSchemaChange(runner, dialect, sync.schema.change, sync.schema.ddl);
+      ddlPending = false;
     }
     await writer.write();
-    const counts = sync.rows.counts;
+    const counts = sync.rows!.counts;
     return finish({ status: 'applied', strategy, rows: { insert: counts.insert, update: counts.update, delete: counts.delete }, ...extras() }, runner);
   } catch (error) {
+    // The table's later syncs need the DDL this sync carried: they are not started.
+    if (ddlPending) table.block(error);
     return finish({ status: 'failed', ...(writer ? { strategy } : {}), error: failure(error), ...extras() }, runner);
   } finally {
     if (writer) {
       progress({ sync: sync.name, step: 'cleanup' });
       await writer.cleanup().catch(() => undefined);
     }
-    await lock?.release();
   }
+}
+
+/**
+ * `auto` prefers the direct writer (issue 7): both writers leave identical tables, and direct does
+ * the server's work once (staging inserts every row twice: into the staging table, then merged);
+ * it measured faster at 1,000,000 rows. `staging` stays available — unless a destination column is
+ * named like the staging table's own `_pk` / `_diff_op`.
+ */
+function chooseStrategy(sync: SyncPlan): 'staging' | 'direct' | { code: string; message: string } {
+  if (sync.strategy !== 'staging') return 'direct';
+  const collision = sync.columns.find((column) => STAGING_COLUMNS.has(column.name.toLowerCase()));
+  if (!collision) return 'staging';
+  return { code: 'PSSYNC_E_IDENTIFIER', message: `column ${quoteId(collision.name)} has the name of a staging table bookkeeping column; use strategy: direct (or auto) for this table` };
 }
 
 /** The staging table's bookkeeping columns (staging-sql.ts). */
@@ -248,12 +258,13 @@ function ddlRefused(ddl: readonly string[], strategy: string): PssyncError {
   );
 }
 
-async function runDdl(runner: StatementRunner, dialect: Dialect, statement: string, ddl: readonly string[]): Promise<void> {
+async function runSchemaChange(runner: StatementRunner, dialect: Dialect, change: SchemaChange, ddl: readonly string[]): Promise<void> {
+  const statement = schemaChangeSql(change);
   try {
     await runner.execute(statement, [], {
       label: `running DDL \`${statement.split('\n')[0]!.slice(0, 60)}\``,
       // CREATE TABLE sent again after its answer was lost finds the table it made.
-      doneOnRetry: (error) => errorNumber(error) === ER_TABLE_EXISTS && /^CREATE TABLE/i.test(statement),
+      doneOnRetry: (error) => errorNumber(error) === ER_TABLE_EXISTS && change.kind === 'create_table',
     });
   } catch (error) {
     // Another writer added the column first: the schema is already what we wanted.

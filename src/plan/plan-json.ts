@@ -38,6 +38,16 @@ export interface PlanJsonSync {
   readonly errors: readonly JsonDiagnostic[];
 }
 
+export interface PlanJsonTable {
+  readonly destination: string;
+  readonly table: string;
+  /** The syncs writing this table, in apply order; the first one's `ddl` is the table's. */
+  readonly syncs: readonly string[];
+  readonly ddl: readonly string[];
+  /** Syncs of the manifest writing this table that a partial plan leaves out. */
+  readonly not_planned: readonly string[];
+}
+
 export interface JsonDiagnostic {
   readonly code: string;
   readonly message: string;
@@ -60,6 +70,8 @@ export interface PlanJson {
   readonly destinations: Readonly<Record<string, string>>;
   readonly changes: boolean;
   readonly syncs: readonly PlanJsonSync[];
+  /** Absent in plan files of older versions. */
+  readonly tables?: readonly PlanJsonTable[];
   readonly errors: readonly JsonDiagnostic[];
 }
 
@@ -137,6 +149,7 @@ export function toPlanJson(plan: Plan, context: PlanJsonContext): PlanJson {
     destinations: plan.destinations,
     changes: planHasChanges(plan),
     syncs: plan.syncs.map((sync) => syncJson(sync, baseDir)),
+    tables: plan.tables.map((table) => ({ destination: table.destination, table: table.table, syncs: table.syncs, ddl: table.ddl, not_planned: table.notPlanned })),
     errors: plan.diagnostics.map((diagnostic) => diagnosticJson(diagnostic, baseDir)),
   };
 }

@@ -32,6 +32,16 @@ export interface SyncPlan {
   readonly fingerprints: Omit<SyncFingerprints, 'operations'>;
 }
 
+export interface TablePlan {
+  readonly destination: string;
+  readonly table: string;
+  /** The planned syncs writing this table, in apply order; the first carries the table's DDL. */
+  readonly syncs: readonly string[];
+  readonly ddl: readonly string[];
+  /** Syncs of the manifest writing this table that a partial plan leaves out (their DDL is not planned). */
+  readonly notPlanned: readonly string[];
+}
+
 export interface Plan {
   readonly manifest: string;
   readonly manifestDigest: string;
@@ -40,7 +50,10 @@ export interface Plan {
   readonly partial: boolean;
   /** Identity hash (host, port, database, user) of each destination the plan touches. */
   readonly destinations: Readonly<Record<string, string>>;
+  /** Grouped by destination table: the syncs of one table are applied one after the other. */
   readonly syncs: readonly SyncPlan[];
+  /** Each destination table the plan writes, with the syncs that share it and its DDL (run once). */
+  readonly tables: readonly TablePlan[];
   /** Problems not tied to one sync (manifest errors). */
   readonly diagnostics: readonly Diagnostic[];
 }

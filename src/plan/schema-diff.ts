@@ -3,15 +3,17 @@
  * missing columns, warnings for declared-versus-live type differences, and the refusals that
  * must stop a sync before anything runs. Never drops or retypes a column.
  */
-import { quoteId } from '../model/identifiers.js';
 import type { Dialect } from '../dialect/dialect.js';
 import type { SyncConfig } from '../manifest/types.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { findColumn, type TableSpec } from '../model/table.js';
 import { ddlTypeSql } from '../model/column-type.js';
 import { keyColumnsOf, type TargetColumn } from '../mapping/target-columns.js';
+import { schemaChangeSql, type ColumnDefinition, type SchemaChange } from './schema-change.js';
 
 export interface SchemaPlan {
+  /** The change, when there is one; `ddl` is its SQL (what reviewers read and the JSON plan shows). */
+  readonly change?: SchemaChange;
   readonly ddl: readonly string[];
   readonly createsTable: boolean;
   readonly addedColumns: readonly string[];
@@ -21,13 +23,24 @@ export interface SchemaPlan {
 /** Modes that match destination rows by primary key and so need the table's key to be the declared one. */
 const KEY_MATCHING_MODES = new Set(['update', 'upsert', 'mirror', 'remove', 'add']);
 
-export function columnDefinition(column: TargetColumn): string {
-  return `${quoteId(column.name)} ${ddlTypeSql(column.type)}${column.isKey ? ' NOT NULL' : ''}`;
+export function columnDefinition(column: TargetColumn): ColumnDefinition {
+  return { name: column.name, definition: `${ddlTypeSql(column.type)}${column.isKey ? ' NOT NULL' : ''}` };
 }
 
 export function createTableSql(table: string, columns: readonly TargetColumn[], keys: readonly string[]): string {
-  const lines = [...columns.map(columnDefinition), `PRIMARY KEY (${keys.map(quoteId).join(', ')})`];
-  return `CREATE TABLE ${quoteId(table)} (\n  ${lines.join(',\n  ')}\n)`;
+  return schemaChangeSql({ kind: 'create_table', table, columns: columns.map(columnDefinition), primaryKey: keys });
+}
+
+/** A schema plan made of one change (or none). */
+export function schemaPlanOf(change: SchemaChange | undefined, diagnostics: readonly Diagnostic[] = []): SchemaPlan {
+  if (!change) return { ddl: [], createsTable: false, addedColumns: [], diagnostics };
+  return {
+    change,
+    ddl: [schemaChangeSql(change)],
+    createsTable: change.kind === 'create_table',
+    addedColumns: change.columns.map((column) => column.name),
+    diagnostics,
+  };
 }
 
 export function planSchema(
@@ -42,12 +55,7 @@ export function planSchema(
     (key) => columns.find((column) => column.name.toLowerCase() === key.toLowerCase())?.name ?? key,
   );
   if (!live) {
-    return {
-      ddl: [createTableSql(sync.table, columns, keyNames)],
-      createsTable: true,
-      addedColumns: columns.map((column) => column.name),
-      diagnostics: [],
-    };
+    return schemaPlanOf({ kind: 'create_table', table: sync.table, columns: columns.map(columnDefinition), primaryKey: keyNames });
   }
 
   const diagnostics: Diagnostic[] = [];
@@ -84,10 +92,8 @@ export function planSchema(
       });
     }
   }
-  const ddl = missing.length
-    ? [`ALTER TABLE ${quoteId(live.name)} ${missing.map((column) => `ADD COLUMN ${columnDefinition(column)}`).join(', ')}`]
-    : [];
-  return { ddl, createsTable: false, addedColumns: missing.map((column) => column.name), diagnostics };
+  const change = missing.length ? { kind: 'add_columns' as const, table: live.name, columns: missing.map(columnDefinition) } : undefined;
+  return schemaPlanOf(change, diagnostics);
 }
 
 function sameKey(declared: readonly string[], live: readonly string[]): boolean {

@@ -2,8 +2,8 @@
  * The plan as a pull-request comment: summary table first, blocking items next, then one
  * <details> per sync. Sample values are left out by default (PR comments leak PII).
  */
-import type { PlanJson, PlanJsonSync } from '../plan/plan-json.js';
-import { diagnosticLine } from './text.js';
+import type { PlanJson, PlanJsonSync, PlanJsonTable } from '../plan/plan-json.js';
+import { diagnosticLine, sharingLines, tableOf } from './text.js';
 import { showChange, showRow } from './values.js';
 
 export interface MarkdownOptions {
@@ -17,8 +17,8 @@ const MAX_CHARS = 60_000;
 const cell = (text: string) => text.replace(/\|/g, '\\|');
 
 /** The sync's <details> section, or undefined when it has nothing to show beyond its summary row. */
-function details(sync: PlanJsonSync, samples: number): string | undefined {
-  const body: string[] = [];
+function details(sync: PlanJsonSync, table: PlanJsonTable | undefined, samples: number): string | undefined {
+  const body: string[] = sharingLines(sync, table).map((line) => `- ${line}`);
   if (sync.ddl.length) body.push('```sql', ...sync.ddl.map((statement) => `${statement};`), '```');
   if (samples > 0) {
     const lines = [
@@ -76,6 +76,6 @@ export function renderMarkdown(plan: PlanJson, options: MarkdownOptions = {}): s
     ]),
   ];
   if (blocking.length) text = appendWithin(`${text}\n**Blocking**\n\n`, blocking, 'blocking item(s)', 200);
-  const sections = plan.syncs.flatMap((sync) => details(sync, options.samples ?? 0) ?? []);
+  const sections = plan.syncs.flatMap((sync) => details(sync, tableOf(plan, sync), options.samples ?? 0) ?? []);
   return appendWithin(text, sections.map((section) => `\n${section}`), 'sync detail(s)', 200);
 }

@@ -1,5 +1,5 @@
 /** The human plan, Terraform-like: `+` insert, `~` update, `-` delete, `!` DDL. Reads the JSON plan. */
-import type { JsonDiagnostic, PlanJson, PlanJsonSync } from '../plan/plan-json.js';
+import type { JsonDiagnostic, PlanJson, PlanJsonSync, PlanJsonTable } from '../plan/plan-json.js';
 import { PLAIN, type Style } from './style.js';
 import { plural, showChange, showRow } from './values.js';
 
@@ -8,10 +8,27 @@ export function diagnosticLine(diagnostic: JsonDiagnostic): string {
   return `${where ? `${where}: ` : ''}${diagnostic.code}${diagnostic.path ? ` at ${diagnostic.path}` : ''}: ${diagnostic.message}`;
 }
 
-function renderSync(sync: PlanJsonSync, style: Style): string[] {
+/** How a sync shares its table with others, or nothing when it writes the table alone. */
+export function sharingLines(sync: PlanJsonSync, table: PlanJsonTable | undefined): string[] {
+  if (!table) return [];
+  const others = table.syncs.filter((name) => name !== sync.name);
+  const lines: string[] = [];
+  if (others.length) {
+    const carrier = table.syncs[0]!;
+    const ddl = table.ddl.length === 0 ? '' : carrier === sync.name ? '; the table\'s DDL, below, runs once for all of them' : `; the table's DDL is shown with sync ${carrier} and runs once`;
+    lines.push(`table shared with sync ${others.join(', ')}${ddl}`);
+  }
+  if (table.not_planned.length && table.syncs[0] === sync.name) {
+    lines.push(`also written by sync ${table.not_planned.join(', ')}, left out of this partial plan: ${table.ddl.length ? 'the DDL covers only the planned syncs\' columns' : 'their columns are not checked'}`);
+  }
+  return lines;
+}
+
+function renderSync(sync: PlanJsonSync, table: PlanJsonTable | undefined, style: Style): string[] {
   const target = `${sync.destination}.${sync.table}`;
   const what = sync.kind === 'audience' ? `audience "${sync.audience}" → ${target}` : target;
   const lines = [style.bold(`sync ${sync.name}: ${what} (${sync.mode})`)];
+  for (const line of sharingLines(sync, table)) lines.push(style.dim(`  ${line}`));
   for (const error of sync.errors) lines.push(style.red(`  ✗ ${diagnosticLine(error)}`));
   for (const warning of sync.warnings) lines.push(style.yellow(`  ⚠ ${diagnosticLine(warning)}`));
   for (const statement of sync.ddl) {
@@ -36,12 +53,16 @@ function renderSync(sync: PlanJsonSync, style: Style): string[] {
   return lines;
 }
 
+export function tableOf(plan: PlanJson, sync: PlanJsonSync): PlanJsonTable | undefined {
+  return plan.tables?.find((table) => table.syncs.includes(sync.name));
+}
+
 export function renderText(plan: PlanJson, style: Style = PLAIN): string {
   const lines: string[] = [];
   lines.push(style.dim(`Legend: ${'!'} DDL  + insert  ~ update  - delete`));
   if (plan.partial) lines.push(style.yellow('Partial plan: only the syncs named with --sync.'));
   for (const error of plan.errors) lines.push(style.red(`✗ ${diagnosticLine(error)}`));
-  for (const sync of plan.syncs) lines.push('', ...renderSync(sync, style));
+  for (const sync of plan.syncs) lines.push('', ...renderSync(sync, tableOf(plan, sync), style));
   const total = plan.syncs.reduce(
     (sum, sync) => ({
       ddl: sum.ddl + sync.ddl.length,

@@ -97,8 +97,8 @@ async function execute(session: PlanSession, args: ApplyArgs, io: CliIo): Promis
     lockTimeoutSeconds: args.lockTimeout,
     runId: randomBytes(4).toString('hex'),
     runner: listrRunner({ enabled: true, interactive: io.liveProgress, verb: 'apply' }),
-    // After waiting for another apply's table lock: is this plan still what the table needs?
-    replan: async (sync) => (await makePlan(session.config, session.destinations, { syncs: [sync.name], fingerprints: false })).syncs[0] ?? sync,
+    // After another apply changed a table: is this plan still what the table needs?
+    replan: async (syncs) => (await makePlan(session.config, session.destinations, { syncs: syncs.map((sync) => sync.name), fingerprints: false })).syncs,
   });
   io.err(renderReport(report, io.stderrStyle));
   return report.ok ? 0 : 1;
