@@ -130,9 +130,12 @@ async function applySync(
   const badName = identifierRefusal(sync);
   if (badName) return finish({ status: 'refused', error: { code: 'PSSYNC_E_IDENTIFIER', message: badName } });
 
-  const rejectsFile = sync.rejections.length
-    ? { rejectsFile: await writeRejectsFile(options.rejectsDir, sync.name, options.runId, sync.rejections) }
-    : {};
+  let rejectsFile: { rejectsFile?: string } = {};
+  try {
+    if (sync.rejections.length) rejectsFile = { rejectsFile: await writeRejectsFile(options.rejectsDir, sync.name, options.runId, sync.rejections) };
+  } catch (error) {
+    return finish({ status: 'failed', error: failure(error) });
+  }
   // A sync without changes still takes the lock when the plan saw staging tables of a dead run: it drops them.
   const leftoversSeen = sync.diagnostics.some((diagnostic) => diagnostic.code === 'PSSYNC_W_STAGING_LEFTOVER');
   if (!syncHasChanges(sync) && !leftoversSeen) return finish({ status: 'unchanged', ...rejectsFile });
@@ -205,8 +208,8 @@ async function applySync(
     const counts = sync.rows!.counts;
     return finish({ status: 'applied', strategy, rows: { insert: counts.insert, update: counts.update, delete: counts.delete }, ...extras() }, runner);
   } catch (error) {
-    // The table's later syncs need the DDL this sync carried: they are not started.
-    if (ddlPending) table.block(error);
+    // The table's later syncs need the lock and the DDL this sync carried: they are not started.
+    if (ddlPending || !table.locked) table.block(error, sync.name);
     return finish({ status: 'failed', ...(writer ? { strategy } : {}), error: failure(error), ...extras() }, runner);
   } finally {
     if (writer) {

@@ -40,20 +40,19 @@ export class TableRun {
   async acquire(db: Db, options: TableLockOptions): Promise<TableLock> {
     this.throwIfBlocked();
     if (this.lock) return this.lock;
-    try {
-      // The lock lives on a connection of its own for the whole apply of the table: the write
+    // The lock lives on a connection of its own for the whole apply of the table: the write
       // connection may be lost and reopened (retries), the lock must not go with it.
-      const lockDb = db.fork ? await db.fork() : db;
-      this.lock = await acquireTableLock(lockDb, options.database, this.syncs[0]!.table, {
-        timeoutSeconds: options.timeoutSeconds,
-        ownsConnection: lockDb !== db,
-        onWait: options.onWait,
-      });
-      return this.lock;
-    } catch (error) {
-      this.block(error);
-      throw error;
-    }
+    const lockDb = db.fork ? await db.fork() : db;
+    this.lock = await acquireTableLock(lockDb, options.database, this.syncs[0]!.table, {
+      timeoutSeconds: options.timeoutSeconds,
+      ownsConnection: lockDb !== db,
+      onWait: options.onWait,
+    });
+    return this.lock;
+  }
+
+  get locked(): boolean {
+    return this.lock !== undefined;
   }
 
   /**
@@ -106,9 +105,13 @@ export class TableRun {
     return this.unchanged.has(sync.name);
   }
 
-  /** A failure that leaves the table without its DDL stops the table's later syncs. */
-  block(error: unknown): void {
-    this.blocked ??= error instanceof PssyncError ? error : new PssyncError('PSSYNC_E_NOT_STARTED', `not started: an earlier sync of table \`${this.syncs[0]!.table}\` failed before its DDL ran`);
+  /**
+   * A failure that leaves the table without its lock or its DDL stops the table's later syncs:
+   * they report the lock or staleness refusal itself, or that they were not started.
+   */
+  block(error: unknown, by?: string): void {
+    if (error instanceof PssyncError && (error.code === 'PSSYNC_E_LOCKED' || error.code === 'PSSYNC_E_PLAN_STALE')) this.blocked ??= error;
+    this.blocked ??= new PssyncError('PSSYNC_E_NOT_STARTED', `not started: sync "${by}" of the same table \`${this.syncs[0]!.table}\` failed before the table's DDL ran`);
   }
 
   /** Called once per sync, whatever happened; the last one releases the lock. */

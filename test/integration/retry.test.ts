@@ -13,7 +13,7 @@ import type { DestinationConfig } from '../../src/manifest/types.js';
 import { dialectOf, useTestDatabase } from '../helpers/database.js';
 import { startCli, stagingTables, StatementWatcher, tableRows, writeDataset } from '../helpers/reliability.js';
 import { useWorkspace } from '../helpers/workspace.js';
-import { column } from '../unit/plan/build.js';
+import { column } from '../helpers/plan-builders.js';
 
 const db = useTestDatabase();
 const workspace = useWorkspace();

@@ -16,7 +16,7 @@ import type { PlannedRows } from '../../../src/plan/planned-rows.js';
 import type { Row } from '../../../src/model/row.js';
 import type { Mode } from '../../../src/plan/mode-rules.js';
 import type { SyncPlan } from '../../../src/plan/plan.js';
-import { column, keptRows } from '../plan/build.js';
+import { column, keptRows } from '../../helpers/plan-builders.js';
 
 const FAST: RetryPolicy = { retries: 5, minDelayMs: 1, maxDelayMs: 2, maxRetryTimeMs: 10_000, retriesPerSync: 1_000 };
 

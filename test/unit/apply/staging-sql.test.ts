@@ -11,7 +11,7 @@ import {
   stagingTuple,
 } from '../../../src/apply/staging-sql.js';
 import type { TargetColumn } from '../../../src/mapping/target-columns.js';
-import { column } from '../plan/build.js';
+import { column } from '../../helpers/plan-builders.js';
 
 const STAGE = '_pssync_stage_0123456789ab_deadbeef';
 const TABLE = 'customer_ltv';

@@ -10,7 +10,7 @@ import {
   resolveTargetColumns,
   type TargetColumn,
 } from '../../../src/mapping/target-columns.js';
-import { audienceSync, field, liveTable, POSITION, tableSync } from '../plan/build.js';
+import { audienceSync, field, liveTable, POSITION, tableSync } from '../../helpers/plan-builders.js';
 
 const mysql = mysqlDialect('8.0.36');
 const mariadb = mariadbDialect('10.11.19-MariaDB-0+deb12u1');

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SafetyConfig } from '../../../src/manifest/types.js';
 import { deleteGuardViolation, tableLimitDiagnostic } from '../../../src/plan/checks.js';
 import type { SyncPlan } from '../../../src/plan/plan.js';
-import { NO_ROWS } from './build.js';
+import { NO_ROWS } from '../../helpers/plan-builders.js';
 import type { RowDiff } from '../../../src/plan/row-diff.js';
 
 function rows(deletes: number, actualRows: number): RowDiff {

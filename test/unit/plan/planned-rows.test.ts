@@ -10,7 +10,7 @@ import { rowDigest } from '../../../src/plan/row-digest.js';
 import { diffSync } from '../../../src/plan/sync-diff.js';
 import type { SourceRow } from '../../../src/source/source.js';
 import { openSpillFile } from '../../../src/storage/spill-file.js';
-import { allRows, column, keptRows } from './build.js';
+import { allRows, column, keptRows } from '../../helpers/plan-builders.js';
 
 const COLUMNS = [column('id', 'int', { key: true }), column('note', 'text')];
 const awkward: Row[] = [

@@ -5,7 +5,7 @@ import { makeKeyOf, type RowKey } from '../../../src/mapping/row-key.js';
 import { canonicalActual, SAMPLE_LIMIT, type RowDiff } from '../../../src/plan/row-diff.js';
 import { diffInOrder } from '../../helpers/row-differ.js';
 import type { TargetColumn } from '../../../src/mapping/target-columns.js';
-import { column, desiredRows, opRows } from './build.js';
+import { column, desiredRows, opRows } from '../../helpers/plan-builders.js';
 
 function diff(desired: ReadonlyMap<RowKey, DesiredRow>, columns: readonly TargetColumn[], mode: Mode, actual: readonly Row[]): RowDiff {
   return diffInOrder(desired, columns, mode, actual);

@@ -9,7 +9,7 @@ import type { SyncConfig } from '../../../src/manifest/types.js';
 import type { TableSpec } from '../../../src/model/table.js';
 import { createTableSql, planSchema, type SchemaPlan } from '../../../src/plan/schema-diff.js';
 import { resolveTargetColumns } from '../../../src/mapping/target-columns.js';
-import { audienceSync, field, liveTable, POSITION, tableSync } from './build.js';
+import { audienceSync, field, liveTable, POSITION, tableSync } from '../../helpers/plan-builders.js';
 
 const mysql = mysqlDialect('8.0.36');
 const mariadb = mariadbDialect('10.11.19-MariaDB-0+deb12u1');

@@ -12,7 +12,7 @@ import { diffInOrder } from '../../helpers/row-differ.js';
 import type { TargetColumn } from '../../../src/mapping/target-columns.js';
 import type { SourceRow } from '../../../src/source/source.js';
 import { diffSync } from '../../../src/plan/sync-diff.js';
-import { column, desiredRows } from './build.js';
+import { column, desiredRows } from '../../helpers/plan-builders.js';
 
 const COLUMNS: readonly TargetColumn[] = [column('id', 'int', { key: true }), column('price', 'decimal(10,2)'), column('note', 'varchar(16)')];
 const CI_COLUMNS: readonly TargetColumn[] = [column('code', 'varchar(8)', { key: true, collation: 'utf8mb4_general_ci' }), column('n', 'int')];

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeKeyOf } from '../../../src/mapping/row-key.js';
 import { StreamingRowDiffer } from '../../../src/plan/row-diff.js';
-import { column } from './build.js';
+import { column } from '../../helpers/plan-builders.js';
 
 const columns = [column('id', 'int', { key: true }), column('name', 'varchar(20)')];
 

@@ -1,5 +1,5 @@
 /** Builders for plan/apply unit tests: syncs, field mappings and hand-made target columns. */
-import { createRowMapper } from '../../../src/mapping/map-row.js';
+import { createRowMapper } from '../../src/mapping/map-row.js';
 import type {
   AudienceMode,
   AudienceSyncConfig,
@@ -9,15 +9,15 @@ import type {
   TableMode,
   TableSyncConfig,
   TransformName,
-} from '../../../src/manifest/types.js';
-import { parseColumnType, type ColumnType } from '../../../src/model/column-type.js';
-import type { DesiredRow } from '../../../src/model/row.js';
-import type { LiveColumn, TableSpec } from '../../../src/model/table.js';
-import { makeKeyOf, type RowKey } from '../../../src/mapping/row-key.js';
-import type { RowOps } from '../../../src/plan/row-diff.js';
-import { PlannedRowsBuilder, rowBatches, type PlannedRows } from '../../../src/plan/planned-rows.js';
-import type { Row } from '../../../src/model/row.js';
-import type { ColumnOrigin, TargetColumn } from '../../../src/mapping/target-columns.js';
+} from '../../src/manifest/types.js';
+import { parseColumnType, type ColumnType } from '../../src/model/column-type.js';
+import type { DesiredRow } from '../../src/model/row.js';
+import type { LiveColumn, TableSpec } from '../../src/model/table.js';
+import { makeKeyOf, type RowKey } from '../../src/mapping/row-key.js';
+import type { RowOps } from '../../src/plan/row-diff.js';
+import { PlannedRowsBuilder, rowBatches, type PlannedRows } from '../../src/plan/planned-rows.js';
+import type { Row } from '../../src/model/row.js';
+import type { ColumnOrigin, TargetColumn } from '../../src/mapping/target-columns.js';
 
 export const POSITION: Position = { file: '/work/pssync.yaml', line: 7, column: 3, path: 'syncs.test' };
 
