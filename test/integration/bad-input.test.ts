@@ -163,7 +163,7 @@ ${fields === 'declared' ? declared : ''}`;
     workspace.write('mac-bad.yaml', shapeManifest('mac-bad.csv', 'mac_orders', 'mirror', 'declared'));
     const plan = await workspace.run(['plan', '-f', 'mac-bad.yaml'], env());
     expect(plan.code).toBe(1);
-    expect(plan.stdout).toMatch(/mac-bad\.csv:6: error PSSYNC_E_ROW_VALUE.*amount/);
+    expect(plan.stdout).toMatch(/mac-bad\.csv:6: PSSYNC_E_ROW_VALUE.*amount/);
   });
 
   it('implicit fields with a header `id,Email,email`: a plan error naming the file, line and fields; nothing is created', async () => {
@@ -171,7 +171,7 @@ ${fields === 'declared' ? declared : ''}`;
     workspace.write('emails.yaml', shapeManifest('emails.csv', 'dup_columns', 'upsert', 'implicit', 'id'));
     const plan = await workspace.run(['plan', '-f', 'emails.yaml'], env());
     expect(plan.code).toBe(1);
-    expect(plan.stdout).toMatch(/emails\.csv:1: error PSSYNC_E_SOURCE.*`Email` and `email`.*one column/);
+    expect(plan.stdout).toMatch(/emails\.csv:1: PSSYNC_E_SOURCE.*`Email` and `email`.*one column/);
     const apply = await workspace.run(['apply', '-f', 'emails.yaml', '--auto-approve'], env());
     expect(apply.code).toBe(1);
     expect(apply.stderr).toMatch(/emails\.csv:1: PSSYNC_E_SOURCE/);
@@ -184,7 +184,7 @@ ${fields === 'declared' ? declared : ''}`;
     workspace.write('accents-same.yaml', shapeManifest('accents-same.csv', 'accents_same', 'upsert', 'implicit', 'id'));
     const refused = await workspace.run(['plan', '-f', 'accents-same.yaml'], env());
     expect(refused.code).toBe(1);
-    expect(refused.stdout).toMatch(/accents-same\.csv:1: error PSSYNC_E_SOURCE.*`É` and `é`/);
+    expect(refused.stdout).toMatch(/accents-same\.csv:1: PSSYNC_E_SOURCE.*`É` and `é`/);
     expect(await tables()).not.toContain('accents_same');
 
     workspace.write('accents.csv', 'id,É,E\n1,x,y\n2,z,w\n');
