@@ -25,6 +25,7 @@ import { dropTableSql } from './staging-sql.js';
 import { stagingWriter } from './staging-writer.js';
 import { StatementRunner, type WriteContext, type Writer } from './writer.js';
 import { directWriter } from './direct-writer.js';
+import { addedColumnsOf, raceMismatch } from './ddl-race.js';
 
 
 export interface ApplyOptions {
@@ -270,8 +271,14 @@ async function runSchemaChange(runner: StatementRunner, dialect: Dialect, change
       doneOnRetry: (error) => errorNumber(error) === ER_TABLE_EXISTS && change.kind === 'create_table',
     });
   } catch (error) {
-    // Another writer added the column first: the schema is already what we wanted.
-    if ((error as { errno?: number }).errno === ER_DUP_FIELDNAME) return;
+    if (errorNumber(error) === ER_DUP_FIELDNAME) {
+      // Benign only when another writer added these very columns first (see ddl-race.ts).
+      const added = addedColumnsOf(statement);
+      const live = added ? await introspectTable(runner.asDb(), added.table, { jsonIsLongtext: dialect.caps.jsonIsLongtext }) : undefined;
+      const mismatch = added ? raceMismatch(added, live, dialect) : 'the statement names one column twice';
+      if (mismatch === undefined) return;
+      throw new PssyncError('PSSYNC_E_SQL', `\`${statement.split('\n')[0]!.slice(0, 80)}\` failed with "${errorMessage(error)}" (1060): ${mismatch}; the table was not changed`, added ? { table: added.table } : {}, { cause: error });
+    }
     if (dialect.isDdlRefused(error)) throw ddlRefused(ddl, 'direct');
     throw error;
   }

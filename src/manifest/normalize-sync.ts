@@ -4,6 +4,7 @@
  * scope (constants never mapped, part of the key) and the reserved `audience` column.
  */
 import { parseColumnType } from '../model/column-type.js';
+import { columnNameKey } from '../model/identifiers.js';
 import type { DiagnosticCode } from '../model/diagnostic.js';
 import type { Tools } from './normalize-tools.js';
 import type {
@@ -54,15 +55,15 @@ export function normalizeSync(name: string, raw: RawSync, pointer: string, tools
   const fieldsPointer = childPointer(pointer, 'fields');
   const fields = raw.fields === undefined ? undefined : normalizeFields(raw.fields, fieldsPointer, isAudience, fail, position);
   // Column names are case-insensitive in MySQL: compare them folded.
-  const mapped = new Map((fields ?? []).map((field, i) => [field.to.toLowerCase(), i] as const));
+  const mapped = new Map((fields ?? []).map((field, i) => [columnNameKey(field.to), i] as const));
 
   const scope: ScopeColumn[] = [];
   for (const [column, value] of Object.entries(raw.scope ?? {})) {
     const at = childPointer(childPointer(pointer, 'scope'), column);
-    if (isAudience && column.toLowerCase() === AUDIENCE_COLUMN) {
+    if (isAudience && columnNameKey(column) === AUDIENCE_COLUMN) {
       fail('PSSYNC_E_SCOPE', at, '`audience` is reserved: an audience sync stores its audience name there', 'key');
-    } else if (mapped.has(column.toLowerCase())) {
-      fail('PSSYNC_E_SCOPE', at, `scope column ${tick(column)} is also mapped by fields[${mapped.get(column.toLowerCase())}]; a column is either a constant (scope) or mapped`, 'key');
+    } else if (mapped.has(columnNameKey(column))) {
+      fail('PSSYNC_E_SCOPE', at, `scope column ${tick(column)} is also mapped by fields[${mapped.get(columnNameKey(column))}]; a column is either a constant (scope) or mapped`, 'key');
     }
     scope.push({ column, value: typeof value === 'boolean' ? (value ? '1' : '0') : String(value) });
   }
@@ -73,8 +74,8 @@ export function normalizeSync(name: string, raw: RawSync, pointer: string, tools
   checkKey(declaredKey, keyPointer, keyName, { isAudience, fields, mapped, scope, fieldsPointer, fail });
   // Scope columns are part of every match, so they are part of the key; when the manifest lists
   // none of them, they go first (efficient scoped reads), as the audience column does.
-  const scopeColumns = new Set(scope.map(({ column }) => column.toLowerCase()));
-  const listed = declaredKey.filter((column) => scopeColumns.has(column.toLowerCase()));
+  const scopeColumns = new Set(scope.map(({ column }) => columnNameKey(column)));
+  const listed = declaredKey.filter((column) => scopeColumns.has(columnNameKey(column)));
   const key = listed.length === 0 ? [...scope.map(({ column }) => column), ...declaredKey] : declaredKey;
 
   const base = {
@@ -113,9 +114,12 @@ function normalizeFields(
     const to = field.to ?? field.from!;
     const from = field.from ?? field.to!;
     const toPointer = childPointer(at, field.to !== undefined ? 'to' : 'from');
-    const folded = to.toLowerCase();
+    const folded = columnNameKey(to);
     if (firstIndex.has(folded)) {
-      fail('PSSYNC_E_KEY', toPointer, `column ${tick(to)} is mapped twice (also by fields[${firstIndex.get(folded)}])`);
+      const earlier = firstIndex.get(folded)!;
+      const other = raw[earlier]!.to ?? raw[earlier]!.from!;
+      const same = other === to ? '' : ` as ${tick(other)}: MySQL column names ignore case`;
+      fail('PSSYNC_E_KEY', toPointer, `column ${tick(to)} is mapped twice (also by fields[${earlier}]${same})`);
     } else {
       firstIndex.set(folded, i);
     }
@@ -157,11 +161,11 @@ interface KeyContext {
 /** Key columns must be mapped (or scope constants), keyable, listed once, and name every scope column or none. */
 function checkKey(key: readonly string[], pointer: string, keyName: string, context: KeyContext): void {
   const { isAudience, fields, mapped, scope, fail } = context;
-  const scopeColumns = new Set(scope.map(({ column }) => column.toLowerCase()));
+  const scopeColumns = new Set(scope.map(({ column }) => columnNameKey(column)));
   const seen = new Set<string>();
   key.forEach((column, i) => {
     const at = childPointer(pointer, i);
-    const folded = column.toLowerCase();
+    const folded = columnNameKey(column);
     if (seen.has(folded)) fail('PSSYNC_E_KEY', at, `${tick(column)} is listed twice (column names are case-insensitive)`);
     seen.add(folded);
     if (isAudience && folded === AUDIENCE_COLUMN) {
@@ -184,8 +188,8 @@ function checkKey(key: readonly string[], pointer: string, keyName: string, cont
       );
     }
   });
-  const listed = scope.filter(({ column }) => seen.has(column.toLowerCase())).map(({ column }) => column);
-  const unlisted = scope.filter(({ column }) => !seen.has(column.toLowerCase())).map(({ column }) => column);
+  const listed = scope.filter(({ column }) => seen.has(columnNameKey(column))).map(({ column }) => column);
+  const unlisted = scope.filter(({ column }) => !seen.has(columnNameKey(column))).map(({ column }) => column);
   if (listed.length > 0 && unlisted.length > 0) {
     fail(
       'PSSYNC_E_SCOPE',

@@ -1,24 +1,25 @@
 /**
  * The first step of every sync, shared by `plan` and the offline `validate`: open the source, read
- * its first record (field names, when the manifest declares no `fields`), resolve the target
- * columns, and find the problems that stop a sync before any row is read.
+ * its header (a CSV header row, a Parquet schema, a query's columns) or else its first record
+ * (field names, when the manifest declares no `fields`), resolve the target columns, and find the
+ * problems that stop a sync before any row is read — with or without rows after the header.
  */
 import type { Dialect } from '../dialect/dialect.js';
 import type { FieldMapping, SourceConfig, SyncConfig } from '../manifest/types.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { TableSpec } from '../model/table.js';
-import { missingFieldDiagnostics, noFieldsDiagnostics } from './source-diagnostics.js';
+import { duplicateColumnDiagnostics, missingFieldDiagnostics, noFieldsDiagnostics } from './source-diagnostics.js';
 import { fieldMappingsOf, keyColumnsOf, resolveTargetColumns, type TargetColumn } from './target-columns.js';
 import { readSource } from '../source/open-source.js';
 import { peek, type Peeked } from '../source/peek.js';
-import type { SourceRow } from '../source/source.js';
+import type { SourceHeader, SourceRow } from '../source/source.js';
 
 export interface PreparedSource {
   /** The source's records, the first one already read. Close it when they will not be read. */
   readonly records: Peeked<SourceRow>;
   readonly fields: readonly FieldMapping[];
   readonly columns: readonly TargetColumn[];
-  /** Mapped fields the source lacks, no fields at all. */
+  /** Mapped fields the source lacks, no fields at all, two columns MySQL takes as one. */
   readonly diagnostics: readonly Diagnostic[];
 }
 
@@ -33,11 +34,18 @@ export interface PrepareTarget {
 
 /** Throws SourceError when the source cannot be opened or its first record read. */
 export async function prepareSource(sync: SyncConfig, source: SourceConfig, target: PrepareTarget): Promise<PreparedSource> {
-  const records = await peek(readSource(source));
-  // Without `fields` the first record names them; an empty source still names its key (for deletes).
-  const sourceFields = records.first ? Object.keys(records.first.fields) : target.live || target.offline ? keyColumnsOf(sync) : [];
+  // A reader tells its header before its first record is read (or the end is found).
+  const seen: { header?: SourceHeader } = {};
+  const records = await peek(readSource(source, { onHeader: (header) => (seen.header = header) }));
+  const header = seen.header ?? (records.first ? { names: Object.keys(records.first.fields), line: records.first.line } : undefined);
+  // Without `fields` the header names them; a source without either still names its key (for deletes).
+  const sourceFields = header ? header.names : target.live || target.offline ? keyColumnsOf(sync) : [];
   const fields = fieldMappingsOf(sync, sourceFields);
   const columns = resolveTargetColumns(sync, fields, target.live, target.dialect, target.defaultCollation);
-  const diagnostics = [...missingFieldDiagnostics(sync, source, fields, records.first), ...noFieldsDiagnostics(sync, fields)];
+  const diagnostics = [
+    ...missingFieldDiagnostics(sync, source, fields, seen.header),
+    ...noFieldsDiagnostics(sync, fields),
+    ...duplicateColumnDiagnostics(sync, source, columns, header),
+  ];
   return { records, fields, columns, diagnostics };
 }

@@ -30,3 +30,45 @@ export function showName(name: string): string {
 export function quoteId(name: string): string {
   return `\`${name.replace(/`/g, '``')}\``;
 }
+
+/**
+ * Code point ranges whose letters the server lower-cases in column names, exactly as JavaScript
+ * does; outside them (and U+0130) it leaves them alone. MySQL and MariaDB compare column names
+ * with my_strcasecmp on utf8mb3_general_ci: each character through that charset's own lower-case
+ * table, a Unicode of the MySQL 5 era. Accents count (`é` ≠ `e`), case does not (`É` = `é`),
+ * and letters cased since then (Georgian Mtavruli, Cherokee, Latin Extended-D…) stay distinct.
+ * Probed on MariaDB 10.11 for every BMP character (test/integration/column-names.test.ts).
+ */
+const SERVER_LOWERS: ReadonlyArray<readonly [number, number]> = [
+  [0x41, 0x21e], [0x222, 0x232], [0x386, 0x3ab], [0x3da, 0x3ee], [0x400, 0x480], [0x48c, 0x4be],
+  [0x4c1, 0x4c3], [0x4c7, 0x4c7], [0x4cb, 0x4cb], [0x4d0, 0x4f4], [0x4f8, 0x4f8], [0x531, 0x556],
+  [0x1e00, 0x1e94], [0x1ea0, 0x1ef8], [0x1f08, 0x212b], [0x2160, 0x216f], [0x24b6, 0x24cf], [0xff21, 0xff3a],
+];
+
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
+
+/** `name` as the server compares column names: two names are one column exactly when these are equal. */
+export function columnNameKey(name: string): string {
+  if (ASCII_ONLY.test(name)) return name.toLowerCase();
+  let key = '';
+  for (let index = 0; index < name.length; index += 1) {
+    const code = name.charCodeAt(index);
+    // U+0130 (İ) is lower-cased to a plain `i` by the server, to `i̇` (two characters) by JavaScript.
+    key += code === 0x130 ? 'i' : serverLowers(code) ? name[index]!.toLowerCase() : name[index]!;
+  }
+  return key;
+}
+
+/** Whether two column names are one column to MySQL. */
+export function sameColumnName(a: string, b: string): boolean {
+  return a === b || columnNameKey(a) === columnNameKey(b);
+}
+
+function serverLowers(code: number): boolean {
+  if (code > 0xff3a) return false;
+  for (const [first, last] of SERVER_LOWERS) {
+    if (code < first) return false;
+    if (code <= last) return true;
+  }
+  return false;
+}

@@ -1,5 +1,6 @@
 /** A destination table as the database describes it (from information_schema). */
 import type { ColumnType } from './column-type.js';
+import { columnNameKey } from './identifiers.js';
 
 export interface LiveColumn {
   readonly name: string;
@@ -19,7 +20,7 @@ export interface TableSpec {
 }
 
 export function findColumn(table: TableSpec, name: string): LiveColumn | undefined {
-  const lower = name.toLowerCase();
-  // Column names are case-insensitive in MySQL.
-  return table.columns.find((column) => column.name.toLowerCase() === lower);
+  const key = columnNameKey(name);
+  // Column names are case-insensitive in MySQL (by its own case table: see columnNameKey).
+  return table.columns.find((column) => columnNameKey(column.name) === key);
 }

@@ -9,8 +9,7 @@ import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { CsvSourceConfig } from '../manifest/types.js';
-import { readCsv } from './csv.js';
-import type { InputOptions } from './input.js';
+import { readCsv, type CsvReadOptions } from './csv.js';
 import { SourceError, type SourceRow } from './source.js';
 
 /** Records per message, and messages the worker may send before the main thread takes them. */
@@ -21,6 +20,7 @@ export const BATCHES_AHEAD = 4;
 const THREAD_FROM_BYTES = 4 * 1024 * 1024;
 
 export type WorkerMessage =
+  | { readonly type: 'header'; readonly names: readonly string[]; readonly line?: number }
   | { readonly type: 'rows'; readonly names: readonly string[]; readonly values: readonly (string | null)[]; readonly lines: readonly number[] }
   | { readonly type: 'end' }
   | { readonly type: 'error'; readonly file?: string; readonly message: string; readonly line?: number };
@@ -28,8 +28,8 @@ export type WorkerMessage =
 const WORKER_SCRIPT = new URL('./csv-worker.js', import.meta.url);
 
 /** The CSV reader for this source: on a worker thread when the file is large, else readCsv. */
-export function readCsvSource(config: CsvSourceConfig, options: Pick<InputOptions, 'stdin'> = {}): AsyncIterable<SourceRow> {
-  return config.path !== '-' && workerAvailable() && fileBytes(config.path) >= THREAD_FROM_BYTES ? readCsvThreaded(config) : readCsv(config, options);
+export function readCsvSource(config: CsvSourceConfig, options: CsvReadOptions = {}): AsyncIterable<SourceRow> {
+  return config.path !== '-' && workerAvailable() && fileBytes(config.path) >= THREAD_FROM_BYTES ? readCsvThreaded(config, WORKER_SCRIPT, options) : readCsv(config, options);
 }
 
 function workerAvailable(): boolean {
@@ -53,7 +53,7 @@ export function workerExecArgv(execArgv: readonly string[]): string[] | undefine
   return execArgv.some((option) => /^(-e|--eval|-p|--print|--input-type)(=|$)/.test(option)) ? [] : undefined;
 }
 
-export async function* readCsvThreaded(config: CsvSourceConfig, script: URL = WORKER_SCRIPT): AsyncGenerator<SourceRow> {
+export async function* readCsvThreaded(config: CsvSourceConfig, script: URL = WORKER_SCRIPT, options: Pick<CsvReadOptions, 'onHeader'> = {}): AsyncGenerator<SourceRow> {
   const execArgv = workerExecArgv(process.execArgv);
   // The parser's garbage is short-lived: a small young generation keeps the thread's memory small.
   const worker = new Worker(script, { workerData: config, resourceLimits: { maxYoungGenerationSizeMb: 16 }, ...(execArgv ? { execArgv } : {}) });
@@ -72,6 +72,10 @@ export async function* readCsvThreaded(config: CsvSourceConfig, script: URL = WO
       wake = undefined;
       const message = inbox.shift()!;
       if (message.type === 'end') return;
+      if (message.type === 'header') {
+        options.onHeader?.({ names: message.names, ...(message.line !== undefined ? { line: message.line } : {}) });
+        continue;
+      }
       // A failure of the thread itself (it could not start, ran out of memory) is still this
       // source's failure: reported for the sync, not a crash of the whole command.
       if (message.type === 'error') throw new SourceError(message.file ?? config.path, message.file ? message.message : `the CSV reader thread failed: ${message.message}`, message.line);

@@ -31,7 +31,8 @@ async function run(config: CsvSourceConfig): Promise<void> {
     lines = [];
   };
   try {
-    for await (const record of readCsv(config)) {
+    // The header goes first, outside the batches' credit: it is one small message.
+    for await (const record of readCsv(config, { onHeader: (header) => post({ type: 'header', ...header }) })) {
       const fields = record.fields as Record<string, string | null>;
       names ??= Object.keys(fields);
       for (const name of names) values.push(fields[name] ?? null);

@@ -3,14 +3,17 @@
  * empty field is NULL, a quoted empty field ("") is the empty string; `null_values` adds markers
  * that count only when unquoted. Options: delimiter, quote, escape, header on/off (with `columns`
  * naming the fields, or renaming them when there is a header), encoding utf-8 (a BOM is skipped;
- * bytes that are not UTF-8 are an error naming the line) or latin1. Line endings: LF or CRLF, even mixed.
+ * bytes that are not UTF-8 are an error naming the line) or latin1. Line endings: LF or CRLF, even
+ * mixed; or CR (old Mac files) when the first line break is a lone CR — then CR, CRLF and LF each
+ * end a line, in records and in line numbers alike. The header's names are told (`onHeader`) as
+ * soon as it is read, so a file with a header and no record still has them.
  */
 import { pipeline } from 'node:stream';
 import { CsvError, parse, type InfoRecord, type Options, type Parser } from 'csv-parse';
 import type { CsvSourceConfig } from '../manifest/types.js';
 import { quotedFields, type CsvSyntax } from './csv-quoting.js';
-import { inputError, openInput, type InputOptions } from './input.js';
-import { SourceError, type SourceRow } from './source.js';
+import { inputError, openInput, type InputOptions, type LineBreaks } from './input.js';
+import { SourceError, type HeaderListener, type SourceRow } from './source.js';
 
 /** A record larger than this is refused rather than buffered: almost always an unclosed quote. */
 const MAX_RECORD_BYTES = 64 * 1024 * 1024;
@@ -22,10 +25,14 @@ interface ParsedRecord {
   readonly raw: string;
 }
 
-export async function* readCsv(config: CsvSourceConfig, options: Pick<InputOptions, 'stdin'> = {}): AsyncGenerator<SourceRow> {
+export interface CsvReadOptions extends Pick<InputOptions, 'stdin'> {
+  readonly onHeader?: HeaderListener;
+}
+
+export async function* readCsv(config: CsvSourceConfig, options: CsvReadOptions = {}): AsyncGenerator<SourceRow> {
   const file = config.path;
-  const input = await openInput(file, { utf8: config.encoding !== 'latin1', ...options });
-  const records = new RecordReader(config);
+  const input = await openInput(file, { utf8: config.encoding !== 'latin1', detectCr: true, ...(options.stdin ? { stdin: options.stdin } : {}) });
+  const records = new RecordReader(config, input.breaks, options.onHeader);
   // No `cast` and no `columns`: csv-parse's per-field cast callback dominated reading time. Records
   // come as arrays with their raw text; `on_record` turns each into a row. Doing that inside
   // csv-parse, rather than in the loop below, keeps errors in file order: the stream drops the
@@ -36,7 +43,7 @@ export async function* readCsv(config: CsvSourceConfig, options: Pick<InputOptio
     escape: config.escape,
     encoding: config.encoding === 'latin1' ? 'latin1' : 'utf8',
     bom: config.encoding !== 'latin1',
-    record_delimiter: ['\r\n', '\n'],
+    record_delimiter: input.breaks === 'cr' ? ['\r\n', '\n', '\r'] : ['\r\n', '\n'],
     skip_empty_lines: true,
     max_record_size: MAX_RECORD_BYTES,
     // csv-parse checks that every record has as many fields as the first one (the header, if any).
@@ -60,13 +67,19 @@ export async function* readCsv(config: CsvSourceConfig, options: Pick<InputOptio
 
 /** Turns csv-parse's records into rows: the header's names, line numbers, the NULL rule. */
 class RecordReader {
-  readonly lines = new LineCounter();
+  readonly lines: LineCounter;
   private names: readonly string[] | undefined;
   private readonly nulls: NullRule;
 
-  constructor(private readonly config: CsvSourceConfig) {
+  constructor(
+    private readonly config: CsvSourceConfig,
+    breaks: LineBreaks,
+    private readonly onHeader: HeaderListener | undefined,
+  ) {
+    this.lines = new LineCounter(breaks);
     this.names = config.header ? undefined : [...(config.columns ?? [])];
     this.nulls = new NullRule(config);
+    if (this.names) onHeader?.({ names: this.names });
   }
 
   /** The row for a record; undefined for the header row. */
@@ -74,6 +87,7 @@ class RecordReader {
     const line = this.lines.count(parsed.raw, info);
     if (this.names === undefined) {
       this.names = headerColumns(this.config, parsed.record);
+      this.onHeader?.({ names: this.names, line });
       return undefined;
     }
     // Without a header csv-parse only compares records with the first one, not with `columns`.
@@ -88,7 +102,8 @@ class RecordReader {
  * Line numbers, counted here: csv-parse's own count takes a CRLF inside quotes as two lines.
  * Each record's raw text starts with one character per blank line skipped before it (csv-parse
  * keeps the first character of each skipped line break) and ends with the first character of its
- * own line break, so the line breaks inside the record are the other `\n`s of its raw text.
+ * own line break, so the line breaks inside the record are the other `\n`s of its raw text (and,
+ * in a CR file, its CRs not followed by `\n`).
  */
 class LineCounter {
   /** The line the last record (or header) starts on. */
@@ -101,11 +116,13 @@ class LineCounter {
   drift = 0;
   private emptyLines = 0;
 
+  constructor(private readonly breaks: LineBreaks) {}
+
   count(raw: string, info: InfoRecord): number {
     this.blankChars = info.empty_lines - this.emptyLines;
     this.emptyLines = info.empty_lines;
     this.start = this.end + 1 + this.blankChars;
-    this.end = this.start + innerLineBreaks(raw, this.blankChars);
+    this.end = this.start + innerLineBreaks(raw, this.blankChars) + (this.breaks === 'cr' ? innerLoneCrs(raw, this.blankChars) : 0);
     this.drift = info.lines - this.end;
     return this.start;
   }
@@ -120,6 +137,15 @@ class LineCounter {
 function innerLineBreaks(raw: string, from: number): number {
   let count = 0;
   for (let index = raw.indexOf('\n', from); index !== -1 && index < raw.length - 1; index = raw.indexOf('\n', index + 1)) count++;
+  return count;
+}
+
+/** The CRs in `raw` from `from` on not followed by `\n`, less a final one (the record's own line break). */
+function innerLoneCrs(raw: string, from: number): number {
+  let count = 0;
+  for (let index = raw.indexOf('\r', from); index !== -1 && index < raw.length - 1; index = raw.indexOf('\r', index + 1)) {
+    if (raw.charCodeAt(index + 1) !== 10) count++;
+  }
   return count;
 }
 

@@ -5,7 +5,8 @@
  *   silently replaced characters;
  * - watched: a regular file that is truncated, grows, is replaced or removed while it is read
  *   is an error, not a silently shorter source;
- * - counted: `lines` is how many lines have passed so far, for errors without a position.
+ * - counted: `lines` is how many lines have passed so far, for errors without a position;
+ * - for CSV, its line breaks told: LF or CRLF, or a lone CR (old Mac files) when that is the first.
  * Everything streams; nothing holds more than a chunk.
  */
 import { isUtf8 } from 'node:buffer';
@@ -19,30 +20,66 @@ export interface InputOptions {
   readonly utf8: boolean;
   /** Standard input, for tests; defaults to process.stdin. */
   readonly stdin?: Readable;
+  /** Find the line breaks (`Input.breaks`): a lone CR counts as one when the first line break is one. */
+  readonly detectCr?: boolean;
 }
+
+/** `lf`: LF or CRLF ends a line (a lone CR is text). `cr`: CR, CRLF and LF each end one. */
+export type LineBreaks = 'lf' | 'cr';
 
 export interface Input {
   /** Decompressed, validated bytes. Errors arrive as SourceError or as raw I/O errors (see inputError). */
   readonly stream: Readable;
-  /** Lines (LF) that have passed through so far: where the input was when an error struck. */
+  /** Lines that have passed through so far: where the input was when an error struck. */
   readonly lines: () => number;
+  /** The input's line breaks (always `lf` unless `detectCr`). */
+  readonly breaks: LineBreaks;
 }
 
 const CHUNK_BYTES = 256 * 1024;
+/** Read at most this far for the first line break; a file without one by then is taken as LF. */
+const LINE_BREAK_SNIFF_BYTES = 1024 * 1024;
+const CR = 0x0d;
+const LF = 0x0a;
+
+/**
+ * The line breaks of a text, from its first one: a CR not followed by LF makes it an old-Mac
+ * (CR) text; undefined while no line break (or only a CR at the very end of `bytes`) is seen.
+ */
+export function firstLineBreak(bytes: Uint8Array, atEnd: boolean): LineBreaks | undefined {
+  for (let index = 0; index < bytes.length; index += 1) {
+    const byte = bytes[index];
+    if (byte === LF) return 'lf';
+    if (byte === CR) {
+      if (index + 1 < bytes.length) return bytes[index + 1] === LF ? 'lf' : 'cr';
+      return atEnd ? 'cr' : undefined;
+    }
+  }
+  return undefined;
+}
 
 export async function openInput(path: string, options: InputOptions): Promise<Input> {
   const fromStdin = path === '-';
   let raw: Readable = fromStdin ? (options.stdin ?? process.stdin) : await openFile(path);
   let gzip = !fromStdin && path.toLowerCase().endsWith('.gz');
   if (fromStdin) {
-    const sniffed = await sniff(raw, 2);
+    const sniffed = await sniff(raw, (length) => length >= 2);
     raw = sniffed.stream;
     gzip = sniffed.head.length >= 2 && sniffed.head[0] === 0x1f && sniffed.head[1] === 0x8b;
   }
-  const check = new ByteCheck(path, options.utf8, !gzip);
+  const check = new ByteCheck(path, options.utf8, !gzip, options.detectCr === true);
   const stages: NodeJS.ReadWriteStream[] = gzip ? [createGunzip({ chunkSize: 64 * 1024 }), check] : [check];
-  const stream = pipeline(raw, ...(stages as [Transform]), () => undefined) as unknown as Readable;
-  return { stream, lines: () => check.lines };
+  let stream = pipeline(raw, ...(stages as [Transform]), () => undefined) as unknown as Readable;
+  if (options.detectCr) {
+    // The parser must know its record delimiters before it starts: read up to the first line break.
+    try {
+      stream = (await sniff(stream, (length) => check.breaks !== undefined || length >= LINE_BREAK_SNIFF_BYTES)).stream;
+    } catch (error) {
+      throw inputError(path, error, check.lines + 1);
+    }
+    check.breaks ??= 'lf';
+  }
+  return { stream, lines: () => check.lines, breaks: check.breaks ?? 'lf' };
 }
 
 /** A SourceError for anything the input pipeline threw, with the line it had reached. */
@@ -119,18 +156,18 @@ async function openFile(path: string): Promise<Readable> {
   return pipeline(stream, watch, () => undefined) as unknown as Readable;
 }
 
-/** Reads the first bytes of a stream and gives back a stream that still starts with them. */
-async function sniff(stream: Readable, bytes: number): Promise<{ head: Buffer; stream: Readable }> {
+/** Reads the first bytes of a stream (until `enough`) and gives back a stream that still starts with them. */
+async function sniff(stream: Readable, enough: (length: number) => boolean): Promise<{ head: Buffer; stream: Readable }> {
   const chunks: Buffer[] = [];
   let length = 0;
   const ended = await new Promise<boolean>((resolve, reject) => {
     const onReadable = (): void => {
       let chunk: Buffer | null;
-      while (length < bytes && (chunk = stream.read() as Buffer | null) !== null) {
+      while (!enough(length) && (chunk = stream.read() as Buffer | null) !== null) {
         chunks.push(chunk);
         length += chunk.length;
       }
-      if (length >= bytes) finish(false);
+      if (enough(length)) finish(false);
     };
     const onEnd = (): void => finish(true);
     const onError = (error: Error): void => {
@@ -169,21 +206,30 @@ const UTF16_BOMS: ReadonlyArray<readonly [number, number]> = [
  */
 class ByteCheck extends Transform {
   lines = 0;
+  /** Decided by the first line break when detecting CR, else LF from the start. */
+  breaks: LineBreaks | undefined;
   private offset = 0;
   private carry: Buffer | undefined;
   private first = true;
+  /** The last chunk ended in a CR: whether it was a line of its own depends on the next byte. */
+  private crAtEnd = false;
 
   constructor(
     private readonly file: string,
     private readonly utf8: boolean,
     private readonly hintGzip: boolean,
+    detectCr: boolean,
   ) {
     super({ highWaterMark: CHUNK_BYTES });
+    if (!detectCr) this.breaks = 'lf';
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     let bytes = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
     this.carry = undefined;
+    if (this.breaks === undefined && bytes.length > 0) {
+      this.breaks = this.crAtEnd ? (bytes[0] === LF ? 'lf' : 'cr') : firstLineBreak(bytes, false);
+    }
     if (this.first && bytes.length >= 2) {
       this.first = false;
       const problem = this.checkStart(bytes);
@@ -209,6 +255,12 @@ class ByteCheck extends Transform {
       this.count(bytes);
       this.push(bytes);
     }
+    if (this.crAtEnd) {
+      // A CR that ends the input is a line break of its own.
+      this.breaks ??= 'cr';
+      if (this.breaks === 'cr') this.lines++;
+      this.crAtEnd = false;
+    }
     callback();
   }
 
@@ -223,21 +275,34 @@ class ByteCheck extends Transform {
   }
 
   private count(bytes: Buffer): void {
-    let index = bytes.indexOf(0x0a);
+    if (bytes.length === 0) return;
+    let index = bytes.indexOf(LF);
     while (index !== -1) {
       this.lines++;
-      index = bytes.indexOf(0x0a, index + 1);
+      index = bytes.indexOf(LF, index + 1);
+    }
+    if (this.breaks !== 'lf') {
+      // CR files: a CR not followed by LF ends a line too (CRLF is counted by its LF).
+      if (this.crAtEnd && bytes[0] !== LF) this.lines++;
+      for (index = bytes.indexOf(CR); index !== -1 && index < bytes.length - 1; index = bytes.indexOf(CR, index + 1)) {
+        if (bytes[index + 1] !== LF) this.lines++;
+      }
+      this.crAtEnd = bytes[bytes.length - 1] === CR;
     }
     this.offset += bytes.length;
   }
 
   private encodingError(bytes: Buffer, atEnd = false): SourceError {
     const bad = atEnd ? 0 : firstInvalid(bytes);
-    let line = this.lines + 1;
+    const crLines = this.breaks === 'cr';
+    let line = this.lines + 1 + (crLines && this.crAtEnd && bytes[0] !== LF ? 1 : 0);
     let lineStart = 0;
-    for (let index = bytes.indexOf(0x0a); index !== -1 && index < bad; index = bytes.indexOf(0x0a, index + 1)) {
-      line++;
-      lineStart = index + 1;
+    for (let index = 0; index < bad; index += 1) {
+      const byte = bytes[index];
+      if (byte === LF || (crLines && byte === CR && bytes[index + 1] !== LF)) {
+        line++;
+        lineStart = index + 1;
+      }
     }
     const column = bytes.subarray(lineStart, bad).toString('utf8').length + 1;
     const shown = Array.from(bytes.subarray(bad, bad + 1), (byte) => `0x${byte.toString(16).toUpperCase().padStart(2, '0')}`).join(' ');

@@ -14,7 +14,7 @@ import { errorText } from '../model/errors.js';
 import { redact, registerSecret } from '../model/redaction.js';
 import type { DestinationConfig, MysqlSourceConfig } from '../manifest/types.js';
 import { isLoopback, parseMysqlUrl } from '../manifest/mysql-url.js';
-import { SourceError, type SourceRow } from './source.js';
+import { SourceError, type HeaderListener, type SourceRow } from './source.js';
 
 /** Rows the driver may hold ahead of the reader. */
 const STREAM_ROWS = 1000;
@@ -23,7 +23,7 @@ export function mysqlSourceName(config: Pick<MysqlSourceConfig, 'name'>): string
   return `source "${config.name}"`;
 }
 
-export async function* readMysqlQuery(config: MysqlSourceConfig): AsyncGenerator<SourceRow> {
+export async function* readMysqlQuery(config: MysqlSourceConfig, options: { onHeader?: HeaderListener } = {}): AsyncGenerator<SourceRow> {
   const where = mysqlSourceName(config);
   const parts = parseMysqlUrl(config.url);
   if ('error' in parts) throw new SourceError(where, parts.error);
@@ -59,6 +59,8 @@ export async function* readMysqlQuery(config: MysqlSourceConfig): AsyncGenerator
   const query = connection.query({ sql: config.query, rowsAsArray: true });
   query.on('fields', (fields: FieldPacket[]) => {
     names = fields.map((field) => field.name);
+    // The result's columns are known before its first row, and without any.
+    options.onHeader?.({ names });
   });
   const rows = query.stream({ highWaterMark: STREAM_ROWS });
   let finished = false;

@@ -6,11 +6,13 @@ import { readJson } from './json.js';
 import { readMysqlQuery } from './mysql-query.js';
 import { readNdjson } from './ndjson.js';
 import { readParquet } from './parquet.js';
-import type { SourceRow } from './source.js';
+import type { HeaderListener, SourceRow } from './source.js';
 
 export interface ReadSourceOptions {
   /** What `path: "-"` reads; defaults to process.stdin (tests pass their own). */
   readonly stdin?: Readable;
+  /** Told the field names of a source that has them (CSV, Parquet, query), even when it has no record. */
+  readonly onHeader?: HeaderListener;
 }
 
 export function readSource(config: SourceConfig, options: ReadSourceOptions = {}): AsyncIterable<SourceRow> {
@@ -24,7 +26,7 @@ export function readSource(config: SourceConfig, options: ReadSourceOptions = {}
     case 'parquet':
       return readParquet(config, options);
     case 'mysql':
-      return readMysqlQuery(config);
+      return readMysqlQuery(config, options);
     default: {
       const never: never = config;
       throw new Error(`unknown source kind ${String(never)}`);

@@ -26,7 +26,7 @@ import { errorText } from '../model/errors.js';
 import type { ParquetSourceConfig } from '../manifest/types.js';
 import { ExactNumber, decimalText } from './exact-number.js';
 import { parseJsonValue } from './json-value.js';
-import { SourceError, type SourceRow } from './source.js';
+import { SourceError, type HeaderListener, type SourceRow } from './source.js';
 
 interface AsyncBuffer {
   byteLength: number;
@@ -35,7 +35,7 @@ interface AsyncBuffer {
 
 const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
 
-export async function* readParquet(config: ParquetSourceConfig, options: { stdin?: Readable } = {}): AsyncGenerator<SourceRow> {
+export async function* readParquet(config: ParquetSourceConfig, options: { stdin?: Readable; onHeader?: HeaderListener } = {}): AsyncGenerator<SourceRow> {
   const name = config.path;
   let spooled: string | undefined;
   let path = config.path;
@@ -64,6 +64,8 @@ export async function* readParquet(config: ParquetSourceConfig, options: { stdin
       throw new SourceError(name, `not a readable Parquet file (truncated, corrupt, or not Parquet): ${errorText(error)}`, undefined, { cause: error });
     }
     const plan = planConversions(metadata.schema);
+    // The schema names the fields, rows or not.
+    options.onHeader?.({ names: plan.topLevel });
     const readable: FileMetaData = { ...metadata, schema: plan.schema };
     let rowNumber = 0;
     for (const [index, group] of metadata.row_groups.entries()) {

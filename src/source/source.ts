@@ -6,6 +6,16 @@ export interface SourceRow {
   readonly line: number;
 }
 
+/** A source's field names, known before (or without) any record: a CSV header, a Parquet schema, a query's columns. */
+export interface SourceHeader {
+  readonly names: readonly string[];
+  /** The header row's line (a CSV with a header row). */
+  readonly line?: number;
+}
+
+/** Told the source's header once it is read, before its first record (JSON sources have none). */
+export type HeaderListener = (header: SourceHeader) => void;
+
 /** Malformed input: unreadable file, bad CSV quoting, invalid JSON line. Carries the position. */
 export class SourceError extends Error {
   readonly file: string;

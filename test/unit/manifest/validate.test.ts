@@ -37,6 +37,13 @@ describe('schema messages', () => {
     ]);
   });
 
+  it('refuses two `to:` names MySQL takes as one column (case, not accents: issue 11)', () => {
+    const fields = (a: string, b: string) => ['    mode: upsert', '    primary_key: [id]', '    fields:', '      - { from: id }', `      - { from: a, to: "${a}" }`, `      - { from: b, to: "${b}" }`];
+    expect(messages(...fields('É', 'é'))).toEqual(['PSSYNC_E_KEY syncs.s.fields[2].to: column `é` is mapped twice (also by fields[1] as `É`: MySQL column names ignore case)']);
+    expect(messages(...fields('Email', 'email'))).toEqual(['PSSYNC_E_KEY syncs.s.fields[2].to: column `email` is mapped twice (also by fields[1] as `Email`: MySQL column names ignore case)']);
+    expect(messages(...fields('é', 'e'))).toEqual([]);
+  });
+
   it('reports an unknown transform as PSSYNC_E_TRANSFORM, once', () => {
     expect(messages('    mode: upsert', '    primary_key: [id]', '    fields: [{ from: id, transform: [trim, rot13] }]')).toEqual([
       'PSSYNC_E_TRANSFORM syncs.s.fields[0].transform[1]: unknown transform; must be one of trim, lowercase, uppercase, sha256',

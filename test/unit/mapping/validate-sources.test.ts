@@ -51,6 +51,28 @@ describe('validateSources', () => {
     expect(await validate('', undefined)).toEqual([]);
   });
 
+  it('a header-only file lacking a mapped field is reported: no rows do not make it an empty source (issue 11)', async () => {
+    const found = await validate('id,name\n', '      - { from: id, type: int }\n      - { from: amount, type: int }\n');
+    expect(found).toEqual(['16 PSSYNC_E_ROW_FIELD_MISSING: field `amount` is not a column of data.csv (columns: id, name)']);
+  });
+
+  it('a CR-only header line lacking a mapped field is reported, the same', async () => {
+    const found = await validate('id,name\r', '      - { from: id, type: int }\n      - { from: amount, type: int }\n');
+    expect(found).toEqual(['16 PSSYNC_E_ROW_FIELD_MISSING: field `amount` is not a column of data.csv (columns: id, name)']);
+  });
+
+  it('without `fields`, header names MySQL takes as one column are reported at the header line, rows or not (issue 11)', async () => {
+    for (const csv of ['id,Email,email\n', 'id,Email,email\n1,a,b\n', '\rid,Ä,ä\r1,a,b\r']) {
+      const found = await validate(csv, undefined);
+      expect(found, csv).toHaveLength(1);
+      expect(found[0]).toMatch(/^[12] PSSYNC_E_SOURCE: the source's fields `(Email|Ä)` and `(email|ä)` are one column to MySQL/);
+    }
+  });
+
+  it('without `fields`, names that differ in accents are two columns', async () => {
+    expect(await validate('id,É,E\n1,a,b\n', undefined)).toEqual([]);
+  });
+
   it('a clean file has nothing to report', async () => {
     expect(await validate('id,n\n1,5\n2,6\n', undefined)).toEqual([]);
   });

@@ -1,6 +1,6 @@
 /** Which names MySQL can store (anything else is quoted safely). */
 import { describe, expect, it } from 'vitest';
-import { identifierProblem, showName } from '../../../src/model/identifiers.js';
+import { columnNameKey, identifierProblem, sameColumnName, showName } from '../../../src/model/identifiers.js';
 
 describe('identifierProblem', () => {
   it.each([
@@ -33,5 +33,29 @@ describe('showName', () => {
   it('makes NUL and bidi marks visible in messages', () => {
     expect(showName('a\0b')).toBe('"a\\u0000b"');
     expect(showName('rtl\u202Eabc')).toBe('"rtl\\u202eabc"');
+  });
+});
+
+describe('column names as MySQL compares them (case-insensitive, accent-sensitive; checked against the server in test/integration/column-names.test.ts)', () => {
+  it.each([
+    ['Email', 'email', true],
+    ['ID', 'id', true],
+    ['É', 'é', true],
+    ['Straße', 'STRAßE', true],
+    ['İd', 'id', true],
+    ['ΣΊΣΥΦΟΣ', 'σίσυφοσ', true],
+    ['é', 'e', false],
+    ['ß', 'ss', false],
+    ['ẞ', 'ß', false],
+    ['Ⴀ', 'ⴀ', false],
+    ['a b', 'ab', false],
+  ])('%j and %j: one column %s', (a, b, same) => {
+    expect(sameColumnName(a, b)).toBe(same);
+  });
+
+  it('keys ASCII names by lower case, and leaves other characters the server does not fold', () => {
+    expect(columnNameKey('Customer_ID')).toBe('customer_id');
+    expect(columnNameKey('Ꭰx')).toBe('Ꭰx');
+    expect(columnNameKey('İ')).toBe('i');
   });
 });
