@@ -8,7 +8,7 @@ import type { Db } from '../db/connection.js';
 import { quoteId } from '../model/identifiers.js';
 import { identifierProblem, showName } from '../model/identifiers.js';
 import { ER_DUP_FIELDNAME, ER_TABLE_EXISTS, errorNumber, type Dialect } from '../dialect/dialect.js';
-import { listStagingTables } from '../introspect/introspect.js';
+import { introspectTable, listStagingTables } from '../introspect/introspect.js';
 import { errorMessage, PssyncError } from '../model/errors.js';
 import { schemaChangeSql, type SchemaChange } from '../plan/schema-change.js';
 import { groupByTable } from '../plan/table-plan.js';
@@ -273,7 +273,7 @@ async function runSchemaChange(runner: StatementRunner, dialect: Dialect, change
   } catch (error) {
     if (errorNumber(error) === ER_DUP_FIELDNAME) {
       // Benign only when another writer added these very columns first (see ddl-race.ts).
-      const added = addedColumnsOf(statement);
+      const added = addedColumnsOf(change);
       const live = added ? await introspectTable(runner.asDb(), added.table, { jsonIsLongtext: dialect.caps.jsonIsLongtext }) : undefined;
       const mismatch = added ? raceMismatch(added, live, dialect) : 'the statement names one column twice';
       if (mismatch === undefined) return;

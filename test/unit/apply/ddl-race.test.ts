@@ -16,8 +16,9 @@ function live(...columns: [name: string, type: string, nullable: boolean][]): Ta
 }
 
 describe('addedColumnsOf', () => {
-  it('reads the columns of pssync\'s own ALTER TABLE … ADD COLUMN', () => {
-    expect(addedColumnsOf('ALTER TABLE `my``t` ADD COLUMN `a` VARCHAR(255) NOT NULL, ADD COLUMN `b, c` TEXT')).toEqual({
+  it('splits each added column into type and nullability', () => {
+    const change = { kind: 'add_columns' as const, table: 'my`t', columns: [{ name: 'a', definition: 'VARCHAR(255) NOT NULL' }, { name: 'b, c', definition: 'TEXT' }] };
+    expect(addedColumnsOf(change)).toEqual({
       table: 'my`t',
       columns: [
         { name: 'a', type: 'VARCHAR(255)', notNull: true },
@@ -26,21 +27,13 @@ describe('addedColumnsOf', () => {
     });
   });
 
-  it('keeps ENUM members whole, whatever they hold', () => {
-    expect(addedColumnsOf("ALTER TABLE `t` ADD COLUMN `e` ENUM('x, ADD COLUMN `y` INT','it''s','a\\\\'), ADD COLUMN `z` INT")?.columns).toEqual([
-      { name: 'e', type: "ENUM('x, ADD COLUMN `y` INT','it''s','a\\\\')", notNull: false },
-      { name: 'z', type: 'INT', notNull: false },
-    ]);
-  });
-
-  it('is undefined for other DDL', () => {
-    expect(addedColumnsOf('CREATE TABLE `t` (\n  `id` INT NOT NULL\n)')).toBeUndefined();
-    expect(addedColumnsOf('ALTER TABLE `t` DROP COLUMN `a`')).toBeUndefined();
+  it('is undefined for CREATE TABLE', () => {
+    expect(addedColumnsOf({ kind: 'create_table', table: 't', columns: [{ name: 'id', definition: 'INT NOT NULL' }], primaryKey: ['id'] })).toBeUndefined();
   });
 });
 
 describe('raceMismatch', () => {
-  const added = addedColumnsOf('ALTER TABLE `t` ADD COLUMN `note` VARCHAR(20), ADD COLUMN `n` INT NOT NULL')!;
+  const added = addedColumnsOf({ kind: 'add_columns', table: 't', columns: [{ name: 'note', definition: 'VARCHAR(20)' }, { name: 'n', definition: 'INT NOT NULL' }] })!;
 
   it('none when every column exists as planned (names compared as MySQL does)', () => {
     expect(raceMismatch(added, live(['id', 'int(11)', false], ['NOTE', 'varchar(20)', true], ['N', 'int(11)', false]), dialect)).toBeUndefined();
