@@ -25,6 +25,10 @@ import { sourceDiagnostics, rejectionDiagnostics } from './mapping/source-diagno
 import { sequentialRunner, type ProgressListener, type SyncRunner } from './progress.js';
 import { stagingPrefixFor } from './apply/staging-names.js';
 import type { Destinations } from './destinations.js';
+import { tableKeyProblems, writtenUniqueKeys } from './mapping/unique-keys.js';
+import { uniqueKeyCollisions } from './introspect/unique-holders.js';
+import { rowBatches } from './plan/planned-rows.js';
+import { literalsFor } from './apply/sql-text.js';
 
 export interface PlanOptions {
   /** Plan only these syncs (`--sync`). */
@@ -90,7 +94,8 @@ async function planSync(config: Config, sync: SyncConfig, destinations: Destinat
     const { records, columns, diagnostics: missing } = await prepareSource(sync, source, { live, dialect: facts.dialect, defaultCollation: facts.defaultCollation });
     const schema = planSchema(sync, columns, live, facts.dialect);
     const collationErrors = (await keyCollationProblems(collations, columns)).map((message): Diagnostic => ({ code: 'PSSYNC_E_COLLATION', severity: 'error', sync: sync.name, message }));
-    const early = [...warnings, ...schema.diagnostics, ...missing, ...collationErrors];
+    const early = [...warnings, ...schema.diagnostics, ...missing, ...collationErrors, ...tableKeyProblems(sync, columns, live)];
+    const uniqueKeys = writtenUniqueKeys(live, columns);
     if (early.some((diagnostic) => diagnostic.severity === 'error')) {
       await records.close(); // an unread query source would keep its connection (and the process) open
       return { ...base, fingerprints, columns, schema, sourceRows: 0, rejections: [], diagnostics: early };
@@ -113,8 +118,18 @@ async function planSync(config: Config, sync: SyncConfig, destinations: Destinat
       ...(desiredHash ? { onDesiredRow: (values: Row) => desiredHash.add([values]) } : {}),
       differ: { openSpill: (what) => openSpillFile(`sync "${sync.name}" ${what}`) },
       collations,
+      uniqueKeys,
     });
     const rejected = rejectionDiagnostics(sync, source, desired.rejections);
+    // A write that a unique key would turn into an overwrite of another row (issue 11).
+    const { inserts, updates, deletes } = desired.diff.ops;
+    const writes = (async function* () {
+      yield* rowBatches(inserts, 1_000);
+      yield* rowBatches(updates, 1_000);
+    })();
+    if (live && uniqueKeys.length > 0 && !rejected.some((diagnostic) => diagnostic.severity === 'error')) {
+      rejected.push(...(await uniqueKeyCollisions(db, { sync, table: live.name, columns, keys: uniqueKeys, writes, deletes, collations, literals: literalsFor(columns) })));
+    }
     if (rejected.some((diagnostic) => diagnostic.severity === 'error')) {
       return { ...base, fingerprints, columns, schema, sourceRows: desired.sourceRows, rejections: desired.rejections, diagnostics: [...early, ...rejected] };
     }
