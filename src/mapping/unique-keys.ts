@@ -73,7 +73,7 @@ function uniqueKeyProblem(key: UniqueKey, live: TableSpec, columns: readonly Tar
     if (part.column === undefined) return 'indexes an expression, whose values pssync cannot compute';
     const position = positionOf(columns, part.column);
     if (position >= 0 && part.prefix !== undefined) {
-      return `indexes only the first ${part.prefix} characters of column \`${columns[position]!.name}\`, so rows that differ after them are one to the database but two to pssync`;
+      return `indexes only a prefix of column \`${columns[position]!.name}\` (${columns[position]!.name}(${part.prefix})), so values equal in their first ${part.prefix} characters are one to the database but two to pssync`;
     }
     const generated = findColumn(live, part.column)?.generated;
     if (position < 0 && generated && readsColumns(generated.expression, columns)) {
