@@ -283,3 +283,54 @@ export function collisionDiagnostic(
     message: `unique key \`${key.name}\` of table \`${table}\`: ${listed.join('; ')}${more}. INSERT … ON DUPLICATE KEY UPDATE would overwrite the other row; change the source or the destination so that no two rows share the key (to move a value from one row to another, apply in two steps: first the row that gives it up, then the one that takes it)`,
   };
 }
+
+/** A sync's planned writes, for the check across the syncs of one table. */
+export interface SyncWrites {
+  readonly name: string;
+  readonly columns: readonly TargetColumn[];
+  readonly keys: readonly WrittenUniqueKey[];
+  /** Its inserts and updates, in batches (read once). */
+  readonly writes: () => AsyncIterable<readonly Row[]>;
+}
+
+/**
+ * Syncs sharing a table (scopes, audiences) are planned one by one, each against the table as it
+ * is, so none sees what the others will write: two of them writing the same values of a unique key
+ * (that both write whole) would overwrite each other's rows. Per sync, the errors naming the
+ * other sync; `collationKeys` is prepared batch by batch.
+ */
+export async function sharedUniqueCollisions(syncs: readonly SyncWrites[], table: string, collationKeys: CollationKeys): Promise<Map<string, string[]>> {
+  const problems = new Map<string, string[]>();
+  const names = new Set(syncs.flatMap((sync) => sync.keys.filter((key) => key.unwritten.length === 0).map((key) => key.name)));
+  for (const name of names) {
+    const owners = new LargeMap<RowKey, string>();
+    for (const sync of syncs) {
+      const key = sync.keys.find((candidate) => candidate.name === name && candidate.unwritten.length === 0);
+      if (!key) continue;
+      const keyOf = makeKeyOf(key.columns, collationKeys);
+      const listed: string[] = [];
+      let total = 0;
+      let first: string | undefined;
+      for await (const batch of sync.writes()) {
+        const rows = batch.filter((row) => hasUniqueValues(key, row));
+        await collationKeys.prepare(keyRequests(key.columns, rows));
+        for (const row of rows) {
+          const value = keyOf(row);
+          const other = owners.get(value);
+          if (other === undefined || other === sync.name) {
+            owners.set(value, sync.name);
+            continue;
+          }
+          total += 1;
+          first ??= other;
+          if (listed.length < LISTED_COLLISIONS) listed.push(`${describeValues(sync.columns, row, key.written)} (row ${describeValues(sync.columns, row, keyPositions(sync.columns))})`);
+        }
+      }
+      if (total === 0) continue;
+      const more = total > listed.length ? `, and ${total - listed.length} more` : '';
+      const message = `unique key \`${name}\` of table \`${table}\`: this sync writes ${listed.join('; ')}${more}, which sync "${first}" writes too; the second write would overwrite the first one's row (INSERT … ON DUPLICATE KEY UPDATE). Syncs sharing a table must not share values of its unique keys`;
+      problems.set(sync.name, [...(problems.get(sync.name) ?? []), message]);
+    }
+  }
+  return problems;
+}

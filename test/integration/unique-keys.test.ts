@@ -163,6 +163,46 @@ describe(`unique keys, prefix keys, generated columns (${dialectOf(db.version)})
     await refused('scoped.yaml', 'PSSYNC_E_UNIQUE_KEY', 'scoped', /scoped_email.*id=2.*id=1/s);
   });
 
+  it('two scoped syncs of one table writing the same UNIQUE value are refused: neither sees the other\'s rows', async () => {
+    await db.query('CREATE TABLE shared (id INT NOT NULL, tenant VARCHAR(10) NOT NULL, email VARCHAR(100), PRIMARY KEY (tenant, id), UNIQUE KEY shared_email (email))');
+    await db.query("INSERT INTO shared VALUES (9, 'c', 'other@e.com')");
+    workspace.write('shared-a.csv', 'id,email\n1,x@e.com\n2,a@e.com\n');
+    workspace.write('shared-b.csv', 'id,email\n1,X@E.com\n2,b@e.com\n');
+    const sync = (tenant: string) => `  ${tenant}:
+    source: ${tenant}
+    destination: db
+    table: shared
+    mode: upsert
+    primary_key: [id]
+    scope: { tenant: ${tenant} }
+    fields:
+      - { from: id, to: id }
+      - { from: email, to: email }
+`;
+    workspace.write(
+      'shared.yaml',
+      `version: 1
+destinations:
+  db: { url: "\${TEST_DATABASE_URL}" }
+sources:
+  a: { kind: csv, path: shared-a.csv }
+  b: { kind: csv, path: shared-b.csv }
+syncs:
+${sync('a')}${sync('b')}`,
+    );
+    await refused('shared.yaml', 'PSSYNC_E_UNIQUE_KEY', 'shared', /shared_email.*email="X@E.com".*sync "a"/s);
+    // Without the shared value both apply, once each.
+    workspace.write('shared-b.csv', 'id,email\n1,y@e.com\n2,b@e.com\n');
+    await applyAndConverge('shared.yaml');
+    expect(await rows('SELECT tenant, id, email FROM shared ORDER BY tenant, id')).toEqual([
+      ['a', '1', 'x@e.com'],
+      ['a', '2', 'a@e.com'],
+      ['b', '1', 'y@e.com'],
+      ['b', '2', 'b@e.com'],
+      ['c', '9', 'other@e.com'],
+    ]);
+  });
+
   it('a UNIQUE key with a column the sync does not write is checked on the columns it writes', async () => {
     await db.query("CREATE TABLE regions (id INT NOT NULL PRIMARY KEY, email VARCHAR(100), region VARCHAR(10) NOT NULL DEFAULT 'eu', UNIQUE KEY region_email (email, region))");
     await db.query("INSERT INTO regions VALUES (1, 'x@e.com', 'eu')");
