@@ -25,6 +25,11 @@ import { sourceDiagnostics, rejectionDiagnostics } from './mapping/source-diagno
 import { sequentialRunner, type ProgressListener, type SyncRunner } from './progress.js';
 import { stagingPrefixFor } from './apply/staging-names.js';
 import type { Destinations } from './destinations.js';
+import { sharedUniqueCollisions, tableKeyProblems, writtenUniqueKeys } from './mapping/unique-keys.js';
+import { uniqueKeyCollisions } from './introspect/unique-holders.js';
+import { rowBatchesOf } from './plan/planned-rows.js';
+import { groupByTable } from './plan/table-plan.js';
+import { literalsFor } from './apply/sql-text.js';
 
 export interface PlanOptions {
   /** Plan only these syncs (`--sync`). */
@@ -56,7 +61,8 @@ export async function makePlan(config: Config, destinations: Destinations, optio
   const fingerprinting = options.fingerprints ?? true;
   const planned = await runner(selected, (sync, onProgress) => planSync(config, sync, destinations, onProgress, fingerprinting));
   // Syncs sharing a table get one DDL for it, run once (table-plan.ts).
-  const { syncs, tables } = planTables(planned, config.syncs);
+  const { syncs: merged, tables } = planTables(planned, config.syncs);
+  const syncs = await sharedUniqueKeys(merged, destinations);
   return {
     manifest: config.file,
     manifestDigest: config.digest,
@@ -90,7 +96,8 @@ async function planSync(config: Config, sync: SyncConfig, destinations: Destinat
     const { records, columns, diagnostics: missing } = await prepareSource(sync, source, { live, dialect: facts.dialect, defaultCollation: facts.defaultCollation });
     const schema = planSchema(sync, columns, live, facts.dialect);
     const collationErrors = (await keyCollationProblems(collations, columns)).map((message): Diagnostic => ({ code: 'PSSYNC_E_COLLATION', severity: 'error', sync: sync.name, message }));
-    const early = [...warnings, ...schema.diagnostics, ...missing, ...collationErrors];
+    const early = [...warnings, ...schema.diagnostics, ...missing, ...collationErrors, ...tableKeyProblems(sync, columns, live)];
+    const uniqueKeys = writtenUniqueKeys(live, columns);
     if (early.some((diagnostic) => diagnostic.severity === 'error')) {
       await records.close(); // an unread query source would keep its connection (and the process) open
       return { ...base, fingerprints, columns, schema, sourceRows: 0, rejections: [], diagnostics: early };
@@ -113,8 +120,15 @@ async function planSync(config: Config, sync: SyncConfig, destinations: Destinat
       ...(desiredHash ? { onDesiredRow: (values: Row) => desiredHash.add([values]) } : {}),
       differ: { openSpill: (what) => openSpillFile(`sync "${sync.name}" ${what}`) },
       collations,
+      uniqueKeys,
     });
     const rejected = rejectionDiagnostics(sync, source, desired.rejections);
+    // A write that a unique key would turn into an overwrite of another row (issue 11).
+    const { inserts, updates, deletes } = desired.diff.ops;
+    if (live && uniqueKeys.length > 0 && !rejected.some((diagnostic) => diagnostic.severity === 'error')) {
+      const writes = rowBatchesOf([inserts, updates], 1_000);
+      rejected.push(...(await uniqueKeyCollisions(db, { sync, table: live.name, columns, keys: uniqueKeys, writes, deletes, collations, literals: literalsFor(columns) })));
+    }
     if (rejected.some((diagnostic) => diagnostic.severity === 'error')) {
       return { ...base, fingerprints, columns, schema, sourceRows: desired.sourceRows, rejections: desired.rejections, diagnostics: [...early, ...rejected] };
     }
@@ -125,6 +139,7 @@ async function planSync(config: Config, sync: SyncConfig, destinations: Destinat
       columns,
       schema,
       rows: desired.diff,
+      ...(uniqueKeys.length > 0 ? { uniqueKeys } : {}),
       sourceRows: desired.sourceRows,
       rejections: desired.rejections,
       diagnostics: [...early, ...rejected],
@@ -135,6 +150,24 @@ async function planSync(config: Config, sync: SyncConfig, destinations: Destinat
     await sourceFile.catch(() => undefined);
     return { ...base, fingerprints, columns: [], schema, sourceRows: 0, rejections: [], diagnostics: [...warnings, ...sourceDiagnostics(sync, error)] };
   }
+}
+
+/** Syncs of one table must not write the same values of a unique key (mapping/unique-keys.ts). */
+async function sharedUniqueKeys(syncs: readonly SyncPlan[], destinations: Destinations): Promise<readonly SyncPlan[]> {
+  const problems = new Map<string, string[]>();
+  for (const group of groupByTable(syncs)) {
+    const writing = group.filter((sync) => sync.rows && sync.uniqueKeys);
+    if (writing.length < 2) continue;
+    const { collations } = await destinations.get(group[0]!.destination);
+    const writes = writing.map((sync) => ({ name: sync.name, columns: sync.columns, keys: sync.uniqueKeys!, writes: () => rowBatchesOf([sync.rows!.ops.inserts, sync.rows!.ops.updates], 1_000) }));
+    for (const [name, messages] of await sharedUniqueCollisions(writes, group[0]!.table, collations.reader())) problems.set(name, messages);
+  }
+  if (problems.size === 0) return syncs;
+  return syncs.map((sync) => {
+    const messages = problems.get(sync.name) ?? [];
+    const errors = messages.map((message): Diagnostic => ({ code: 'PSSYNC_E_UNIQUE_KEY', severity: 'error', sync: sync.name, message }));
+    return errors.length ? { ...sync, diagnostics: [...sync.diagnostics, ...errors] } : sync;
+  });
 }
 
 async function tableLimits(syncs: readonly SyncPlan[], destinations: Destinations): Promise<Diagnostic[]> {

@@ -44,7 +44,7 @@ export function keysetValue(column: TargetColumn): (value: string | null) => Sql
 }
 
 /** MariaDB prints FLOAT with 6 significant digits; `+ 0` reads the exact value as a double. */
-function selectExpression(column: TargetColumn): string {
+export function selectExpression(column: TargetColumn): string {
   return column.type.family === 'float' ? `${quoteId(column.name)} + 0` : quoteId(column.name);
 }
 

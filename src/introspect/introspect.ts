@@ -5,7 +5,7 @@ import { parseTableSpec } from './parse.js';
 
 export const STAGING_PREFIX = '_pssync_stage_';
 
-const COLUMNS_QUERY = `SELECT COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLLATION_NAME
+const COLUMNS_QUERY = `SELECT COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLLATION_NAME, EXTRA, GENERATION_EXPRESSION
   FROM information_schema.COLUMNS
   WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?
   ORDER BY ORDINAL_POSITION`;
@@ -14,6 +14,12 @@ const PRIMARY_KEY_QUERY = `SELECT COLUMN_NAME
   FROM information_schema.STATISTICS
   WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND INDEX_NAME = 'PRIMARY'
   ORDER BY SEQ_IN_INDEX`;
+
+/** Every unique index, the primary key included; COLUMN_NAME is NULL for a MySQL functional key part. */
+const UNIQUE_KEYS_QUERY = `SELECT INDEX_NAME, COLUMN_NAME, SUB_PART
+  FROM information_schema.STATISTICS
+  WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND NON_UNIQUE = 0
+  ORDER BY INDEX_NAME, SEQ_IN_INDEX`;
 
 /** MariaDB's JSON is LONGTEXT plus a `json_valid(col)` check; its CHECK_CONSTRAINTS has TABLE_NAME (MySQL's has not). */
 const JSON_CHECKS_QUERY = `SELECT CHECK_CLAUSE
@@ -30,7 +36,8 @@ export async function introspectTable(db: Db, table: string, options: Introspect
   if (columns.length === 0) return undefined;
   const primaryKey = await db.query(PRIMARY_KEY_QUERY, [table]);
   const jsonChecks = options.jsonIsLongtext ? await db.query(JSON_CHECKS_QUERY, [table]) : [];
-  return parseTableSpec(table, columns, primaryKey, jsonChecks);
+  const uniqueKeys = await db.query(UNIQUE_KEYS_QUERY, [table]);
+  return parseTableSpec(table, columns, primaryKey, jsonChecks, uniqueKeys);
 }
 
 export async function countTables(db: Db): Promise<number> {

@@ -1,8 +1,8 @@
 /** Pure parsing of information_schema rows into a TableSpec; tested against captured rows. */
 import { parseColumnType } from '../model/column-type.js';
-import type { LiveColumn, TableSpec } from '../model/table.js';
+import type { IndexPart, LiveColumn, TableSpec, UniqueKey } from '../model/table.js';
 
-/** One row of COLUMNS_QUERY: name, COLUMN_TYPE, IS_NULLABLE, COLLATION_NAME. */
+/** One row of COLUMNS_QUERY: name, COLUMN_TYPE, IS_NULLABLE, COLLATION_NAME, EXTRA, GENERATION_EXPRESSION. */
 export type ColumnRow = readonly (string | null)[];
 
 /** Column names of MariaDB `json_valid(`col`)` check clauses. */
@@ -15,15 +15,34 @@ export function jsonCheckedColumns(checkRows: readonly ColumnRow[]): Set<string>
   return names;
 }
 
+/**
+ * EXTRA of a generated column: `VIRTUAL GENERATED` or `STORED GENERATED` (MySQL, MariaDB 10.2+),
+ * `PERSISTENT GENERATED` on older MariaDB. Not MySQL's `DEFAULT_GENERATED` (an expression default).
+ */
+const GENERATED_EXTRA = /\b(?:VIRTUAL|STORED|PERSISTENT) GENERATED\b/i;
+
+/** Rows of UNIQUE_KEYS_QUERY (INDEX_NAME, COLUMN_NAME, SUB_PART, in index order) by index. */
+export function parseUniqueKeys(rows: readonly ColumnRow[]): UniqueKey[] {
+  const keys = new Map<string, IndexPart[]>();
+  for (const [index, column, subPart] of rows) {
+    const name = index ?? '';
+    let parts = keys.get(name);
+    if (!parts) keys.set(name, (parts = []));
+    parts.push({ ...(column ? { column } : {}), ...(subPart ? { prefix: Number(subPart) } : {}) });
+  }
+  return [...keys].map(([name, parts]) => ({ name, parts }));
+}
+
 export function parseTableSpec(
   table: string,
   columnRows: readonly ColumnRow[],
   primaryKeyRows: readonly ColumnRow[],
   jsonCheckRows: readonly ColumnRow[] = [],
+  uniqueKeyRows?: readonly ColumnRow[],
 ): TableSpec | undefined {
   if (columnRows.length === 0) return undefined;
   const jsonColumns = jsonCheckedColumns(jsonCheckRows);
-  const columns: LiveColumn[] = columnRows.map(([name, columnType, nullable, collation]) => {
+  const columns: LiveColumn[] = columnRows.map(([name, columnType, nullable, collation, extra, expression]) => {
     const isJson = columnType === 'longtext' && jsonColumns.has((name ?? '').toLowerCase());
     const type = parseColumnType(isJson ? 'json' : (columnType ?? ''));
     return {
@@ -32,7 +51,12 @@ export function parseTableSpec(
       ...(type ? { type } : {}),
       nullable: nullable === 'YES',
       ...(collation ? { collation } : {}),
+      ...(extra && GENERATED_EXTRA.test(extra) ? { generated: { expression: expression ?? '' } } : {}),
     };
   });
-  return { name: table, columns, primaryKey: primaryKeyRows.map(([name]) => name ?? '') };
+  const primaryKey = primaryKeyRows.map(([name]) => name ?? '');
+  if (!uniqueKeyRows) return { name: table, columns, primaryKey };
+  const unique = parseUniqueKeys(uniqueKeyRows);
+  const primaryKeyParts = unique.find((key) => key.name === 'PRIMARY')?.parts ?? [];
+  return { name: table, columns, primaryKey, primaryKeyParts, uniqueKeys: unique.filter((key) => key.name !== 'PRIMARY') };
 }

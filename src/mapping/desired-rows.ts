@@ -10,6 +10,7 @@ import { LargeMap } from './large-map.js';
 import { keyRequests, keyValuesOnly, makeKeyOf, type RowKey } from './row-key.js';
 import type { TargetColumn } from './target-columns.js';
 import { createRowMapper, type RowProblem } from './map-row.js';
+import { mergeRequests, UniqueValueIndex, type WrittenUniqueKey } from './unique-keys.js';
 
 export interface SourceCheck {
   readonly rejections: readonly Rejection[];
@@ -80,12 +81,16 @@ export class DesiredRowCollector {
   /** The key alone, for rows rejected for other columns. */
   private readonly mapKey;
   private readonly keyIndexes: readonly number[];
+  /** Unique keys besides the primary key: two rows sharing one would overwrite each other. */
+  private readonly unique: UniqueValueIndex;
 
   constructor(
     private readonly columns: readonly TargetColumn[],
     private readonly maxRejectedRows: number,
     private readonly keys: CollationKeys = approximateCollations.reader(),
+    uniqueKeys: readonly WrittenUniqueKey[] = [],
   ) {
+    this.unique = new UniqueValueIndex(columns, uniqueKeys, keys);
     this.mapRow = createRowMapper(columns);
     this.keyOf = makeKeyOf(columns, keys);
     this.mapKey = createRowMapper(columns.filter((column) => column.isKey));
@@ -99,7 +104,8 @@ export class DesiredRowCollector {
   async addBatch(records: readonly SourceRow[], earlier: EarlierRow, onAccepted: (row: AcceptedRow) => void): Promise<void> {
     const mapped = records.map((record) => this.map(record));
     const keyed = mapped.flatMap((item) => (item.ok ? [item.values] : item.keyValues ? [item.keyValues] : []));
-    const requests = keyRequests(this.columns, keyed);
+    let requests = keyRequests(this.columns, keyed);
+    if (!this.unique.empty) requests = mergeRequests(requests, this.unique.requests(mapped.flatMap((item) => (item.ok ? [item.values] : []))));
     if (requests.size > 0) await this.keys.prepare(requests);
     for (const item of mapped) {
       const row = this.accept(item, earlier);
@@ -136,6 +142,13 @@ export class DesiredRowCollector {
         message: `duplicate key ${describeKey(this.columns, item.values)}: the same key as line ${first.line}${sameUnderCollation(this.columns, first.values, item.values)}`,
         fields: jsonSafe(record.fields) as Record<string, unknown>,
       });
+      return undefined;
+    }
+    const sharesUnique = this.unique.empty ? undefined : this.unique.add(item.values, record.line);
+    if (sharesUnique) {
+      this.rejections.push({ line: record.line, code: 'PSSYNC_E_ROW_UNIQUE_DUPLICATE', message: sharesUnique, fields: jsonSafe(record.fields) as Record<string, unknown> });
+      // Skipped as bad data: its destination row (under its own primary key) is kept.
+      this.rejectedKeys.add(key);
       return undefined;
     }
     this.accepted += 1;

@@ -10,6 +10,21 @@ export interface LiveColumn {
   readonly type?: ColumnType;
   readonly nullable: boolean;
   readonly collation?: string;
+  /** A generated column (`AS (expr) VIRTUAL|STORED|PERSISTENT`): the server computes it, nobody writes it. */
+  readonly generated?: { readonly expression: string };
+}
+
+/** One part of an index: a column (or an expression: MySQL functional key parts), maybe a prefix of it. */
+export interface IndexPart {
+  /** Undefined for an expression. */
+  readonly column?: string;
+  /** SUB_PART: only the first `prefix` characters (bytes for binary columns) are indexed. */
+  readonly prefix?: number;
+}
+
+export interface UniqueKey {
+  readonly name: string;
+  readonly parts: readonly IndexPart[];
 }
 
 export interface TableSpec {
@@ -17,6 +32,10 @@ export interface TableSpec {
   readonly columns: readonly LiveColumn[];
   /** Primary key column names in index order; empty when the table has none. */
   readonly primaryKey: readonly string[];
+  /** The primary key's parts with their prefixes (absent when not introspected). */
+  readonly primaryKeyParts?: readonly IndexPart[];
+  /** Unique keys besides the primary key (information_schema.STATISTICS NON_UNIQUE = 0). */
+  readonly uniqueKeys?: readonly UniqueKey[];
 }
 
 export function findColumn(table: TableSpec, name: string): LiveColumn | undefined {

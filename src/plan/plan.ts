@@ -9,6 +9,7 @@ import type { Mode } from './mode-rules.js';
 import type { RowDiff } from './row-diff.js';
 import type { SchemaPlan } from './schema-diff.js';
 import type { TargetColumn } from '../mapping/target-columns.js';
+import type { WrittenUniqueKey } from '../mapping/unique-keys.js';
 import type { SyncFingerprints } from './fingerprint.js';
 
 export interface SyncPlan {
@@ -28,6 +29,8 @@ export interface SyncPlan {
   /** Bad source rows skipped under `max_rejected_rows` (or that failed the sync). */
   readonly rejections: readonly Rejection[];
   readonly diagnostics: readonly Diagnostic[];
+  /** Unique keys besides the primary key that its writes can collide on (checked across the syncs of a table). */
+  readonly uniqueKeys?: readonly WrittenUniqueKey[];
   /** Source, schema and rows fingerprints (operations are fingerprinted when a plan file is written). */
   readonly fingerprints: Omit<SyncFingerprints, 'operations'>;
 }

@@ -105,3 +105,8 @@ export async function* rowBatches(list: PlannedRows, size: number): AsyncGenerat
   }
   for (let index = 0; index < list.rows.length; index += size) yield list.rows.slice(index, index + size);
 }
+
+/** Several lists' rows one after the other (a plan's inserts, then its updates), in batches. */
+export async function* rowBatchesOf(lists: readonly PlannedRows[], size: number): AsyncGenerator<readonly Row[]> {
+  for (const list of lists) yield* rowBatches(list, size);
+}

@@ -11,6 +11,7 @@ import type { Row } from '../model/row.js';
 import type { SourceRow } from '../source/source.js';
 import type { Mode } from './mode-rules.js';
 import { hasCollatedKey, keyRequests } from '../mapping/row-key.js';
+import type { WrittenUniqueKey } from '../mapping/unique-keys.js';
 import { StreamingRowDiffer, type DifferOptions, type RowDiff } from './row-diff.js';
 import type { TargetColumn } from '../mapping/target-columns.js';
 
@@ -41,6 +42,8 @@ export interface SyncDiffInput {
   readonly differ?: DifferOptions;
   /** Key equality under collations: the destination server's (default: approximated from names). */
   readonly collations?: KeyCollations;
+  /** Unique keys besides the primary key: source rows sharing their values are bad rows. */
+  readonly uniqueKeys?: readonly WrittenUniqueKey[];
 }
 
 export interface SyncDiffResult {
@@ -59,7 +62,7 @@ export async function diffSync(input: SyncDiffInput): Promise<SyncDiffResult> {
   const differ = new StreamingRowDiffer(input.columns, input.mode, { ...input.differ, keys: actualKeys, exactCollations: collations.exact });
   // No table: every source row is an added row, none waits for a partner.
   if (input.actual === undefined) differ.endOfActual();
-  const collector = new DesiredRowCollector(input.columns, input.maxRejectedRows, collations.reader());
+  const collector = new DesiredRowCollector(input.columns, input.maxRejectedRows, collations.reader(), input.uniqueKeys);
   const collated = hasCollatedKey(input.columns);
   let sourceDone = false;
   let actualDone = input.actual === undefined;

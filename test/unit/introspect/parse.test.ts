@@ -12,6 +12,8 @@ interface Fixture {
   readonly columns: ColumnRow[];
   readonly primary_key_query: string;
   readonly primary_key: ColumnRow[];
+  readonly unique_keys_query: string;
+  readonly unique_keys: ColumnRow[];
 }
 
 function load(server: 'mysql-8.0' | 'mariadb-10.11' | 'vitess'): Fixture {
@@ -20,7 +22,7 @@ function load(server: 'mysql-8.0' | 'mariadb-10.11' | 'vitess'): Fixture {
 }
 
 function parse(fixture: Fixture): TableSpec {
-  const spec = parseTableSpec(fixture.table, fixture.columns, fixture.primary_key);
+  const spec = parseTableSpec(fixture.table, fixture.columns, fixture.primary_key, [], fixture.unique_keys);
   if (!spec) throw new Error('no table');
   return spec;
 }
@@ -62,6 +64,12 @@ describe('parseTableSpec: MariaDB 10.11 (captured)', () => {
   it('the composite primary key in index order (not column order)', () => {
     expect(spec.name).toBe('wide_types');
     expect(spec.primaryKey).toEqual(['tenant', 'id']);
+  });
+
+  it('unique keys besides the primary key, with their prefixes (SUB_PART)', () => {
+    expect(spec.primaryKeyParts).toEqual([{ column: 'tenant' }, { column: 'id' }]);
+    expect(spec.uniqueKeys).toEqual([{ name: 'code_name', parts: [{ column: 'code' }, { column: 'name', prefix: 10 }] }]);
+    expect(spec.columns.some((column) => column.generated)).toBe(false);
   });
 
   it('type details: precision/scale, fsp, unsigned, boolean width, enum members with a quote', () => {
@@ -155,6 +163,36 @@ describe('parseTableSpec: edge cases', () => {
   });
 });
 
+describe('parseTableSpec: generated columns and functional key parts', () => {
+  const spec = parseTableSpec(
+    't',
+    [
+      ['id', 'int', 'NO', null, 'auto_increment', ''],
+      ['v', 'int', 'YES', null, 'VIRTUAL GENERATED', '`id` * 2'],
+      ['s', 'int', 'YES', null, 'STORED GENERATED', '`id` + 1'],
+      ['p', 'int', 'YES', null, 'PERSISTENT GENERATED', '`id` + 2'],
+      ['at', 'datetime', 'YES', null, 'DEFAULT_GENERATED on update CURRENT_TIMESTAMP', ''],
+    ],
+    [['id']],
+    [],
+    [['PRIMARY', 'id', null], ['by_expr', null, null]],
+  )!;
+
+  it('VIRTUAL, STORED (MySQL, MariaDB) and PERSISTENT (older MariaDB) GENERATED are generated; auto_increment and DEFAULT_GENERATED are not', () => {
+    expect(spec.columns.map((column) => [column.name, column.generated?.expression ?? null])).toEqual([
+      ['id', null],
+      ['v', '`id` * 2'],
+      ['s', '`id` + 1'],
+      ['p', '`id` + 2'],
+      ['at', null],
+    ]);
+  });
+
+  it('a functional key part (MySQL 8: COLUMN_NAME NULL) is a part without a column', () => {
+    expect(spec.uniqueKeys).toEqual([{ name: 'by_expr', parts: [{}] }]);
+  });
+});
+
 describe('introspectTable runs the captured queries', () => {
   /** A Db that answers exactly the queries the fixture was captured with, and nothing else. */
   function fixtureDb(fixture: Fixture): Db & { readonly calls: string[] } {
@@ -166,6 +204,7 @@ describe('introspectTable runs the captured queries', () => {
         if (params[0] !== fixture.table) return [];
         if (sql === fixture.columns_query) return fixture.columns;
         if (sql === fixture.primary_key_query) return fixture.primary_key;
+        if (sql === fixture.unique_keys_query) return fixture.unique_keys;
         throw new Error(`query not in the fixture (re-capture test/fixtures/information-schema): ${sql}`);
       },
       execute: () => Promise.reject(new Error('read-only')),
@@ -177,7 +216,7 @@ describe('introspectTable runs the captured queries', () => {
     const fixture = load(server);
     const db = fixtureDb(fixture);
     expect(await introspectTable(db, fixture.table)).toEqual(parse(fixture));
-    expect(db.calls).toEqual([fixture.columns_query, fixture.primary_key_query]);
+    expect(db.calls).toEqual([fixture.columns_query, fixture.primary_key_query, fixture.unique_keys_query]);
   });
 
   it('a missing table is undefined, without asking for its key', async () => {
