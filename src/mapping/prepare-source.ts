@@ -8,7 +8,7 @@ import type { FieldMapping, SourceConfig, SyncConfig } from '../manifest/types.j
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { TableSpec } from '../model/table.js';
 import { missingFieldDiagnostics, noFieldsDiagnostics } from './source-diagnostics.js';
-import { fieldMappingsOf, keyColumnsOf, resolveTargetColumns, type TargetColumn } from './target-columns.js';
+import { constantDiagnostics, fieldMappingsOf, keyColumnsOf, resolveTargetColumns, type TargetColumn } from './target-columns.js';
 import { readSource } from '../source/open-source.js';
 import { peek, type Peeked } from '../source/peek.js';
 import type { SourceRow } from '../source/source.js';
@@ -18,7 +18,7 @@ export interface PreparedSource {
   readonly records: Peeked<SourceRow>;
   readonly fields: readonly FieldMapping[];
   readonly columns: readonly TargetColumn[];
-  /** Mapped fields the source lacks, no fields at all. */
+  /** Constants the columns cannot hold, mapped fields the source lacks, no fields at all. */
   readonly diagnostics: readonly Diagnostic[];
 }
 
@@ -38,6 +38,6 @@ export async function prepareSource(sync: SyncConfig, source: SourceConfig, targ
   const sourceFields = records.first ? Object.keys(records.first.fields) : target.live || target.offline ? keyColumnsOf(sync) : [];
   const fields = fieldMappingsOf(sync, sourceFields);
   const columns = resolveTargetColumns(sync, fields, target.live, target.dialect, target.defaultCollation);
-  const diagnostics = [...missingFieldDiagnostics(sync, source, fields, records.first), ...noFieldsDiagnostics(sync, fields)];
+  const diagnostics = [...constantDiagnostics(sync, columns), ...missingFieldDiagnostics(sync, source, fields, records.first), ...noFieldsDiagnostics(sync, fields)];
   return { records, fields, columns, diagnostics };
 }

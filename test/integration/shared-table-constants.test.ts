@@ -233,23 +233,23 @@ ${scope ? `    scope: ${scope}\n` : ''}    fields:
       - { from: id, to: id, type: int }
       - { from: v, to: v, type: varchar(10) }
 `;
-    const cases: Array<{ name: string; syncs: string; message: RegExp }> = [
-      { name: 'same-scope', syncs: scoped('first', 'shared', '{ tenant: acme }') + scoped('second', 'SHARED', '{ tenant: acme }'), message: /same/i },
-      { name: 'no-scope', syncs: scoped('first', 'shared', '{ tenant: acme }') + scoped('second', 'shared', ''), message: /scope/i },
-      { name: 'keys', syncs: scoped('first', 'shared', '{ tenant: acme }') + scoped('second', 'shared', '{ tenant: globex }', '[id, v]'), message: /key/i },
+    const cases: Array<{ name: string; syncs: string; code: string; message: RegExp }> = [
+      { name: 'same-scope', syncs: scoped('first', 'shared', '{ tenant: acme }') + scoped('second', 'SHARED', '{ tenant: acme }'), code: 'PSSYNC_E_SCOPE', message: /same `tenant` = "acme"/ },
+      { name: 'no-scope', syncs: scoped('first', 'shared', '{ tenant: acme }') + scoped('second', 'shared', ''), code: 'PSSYNC_E_SCOPE', message: /`second` has no scope/ },
+      { name: 'keys', syncs: scoped('first', 'shared', '{ tenant: acme }') + scoped('second', 'shared', '{ tenant: globex }', '[id, v]'), code: 'PSSYNC_E_KEY', message: /different keys: \[tenant, id\] and \[tenant, id, v\]/ },
     ];
-    for (const { name, syncs, message } of cases) {
+    for (const { name, syncs, code, message } of cases) {
       const text = HEAD + syncs;
       const file = workspace.write(`validate-${name}.yaml`, text);
       const result = await workspace.run(['validate', '-f', file], env());
       expect(result.code, `${name}: ${result.stdout}${result.stderr}`).toBe(1);
       const output = result.stdout + result.stderr;
-      expect(output, name).toContain('PSSYNC_E_SCOPE');
+      expect(output, name).toContain(code);
       expect(output, name).toMatch(message);
       expect(output, name).toContain('first');
       expect(output, name).toContain('second');
       expect(output, name).toContain(`validate-${name}.yaml:${lineOf(text, 'second:')}`);
-      expect(output, name).toContain(`:${lineOf(text, 'first:')}`);
+      expect(output, name).toContain(`(line ${lineOf(text, 'first:')})`);
     }
   });
 
