@@ -67,6 +67,33 @@ describe(`scope and audience constants (${dialectOf(db.version)})`, () => {
     ]);
   });
 
+  it('ENUM and BIT scopes filter by the value the column stores (not by its text)', async () => {
+    await db.query("CREATE TABLE sc_enum (kind ENUM('a','b') NOT NULL, flag BIT(1) NOT NULL, id INT NOT NULL, v VARCHAR(10), PRIMARY KEY (kind, flag, id))");
+    await db.query("INSERT INTO sc_enum VALUES ('b', 1, 9, 'gone'), ('a', 1, 1, 'a1'), ('b', 0, 1, 'b0')");
+    const text = `${HEAD}  enum_sync:
+    source: items
+    destination: db
+    table: sc_enum
+    mode: mirror
+    primary_key: [id]
+    scope: { kind: B, flag: true }
+    fields:
+      - { from: id, to: id, type: int }
+      - { from: v, to: v, type: varchar(10) }
+`;
+    const file = workspace.write('sc-enum.yaml', text);
+    const plan = await workspace.run(['plan', '-f', file, '--format', 'json'], env());
+    expect(plan.code, plan.stdout + plan.stderr).toBe(0);
+    expect(JSON.parse(plan.stdout).syncs[0].rows).toMatchObject({ insert: 2, delete: 1 });
+    await applyAndCheckConverged(file);
+    expect(await db.query('SELECT kind, flag + 0 AS flag, id, v FROM sc_enum ORDER BY kind, flag, id')).toEqual([
+      { kind: 'a', flag: 1, id: 1, v: 'a1' },
+      { kind: 'b', flag: 0, id: 1, v: 'b0' },
+      { kind: 'b', flag: 1, id: 1, v: 'a' },
+      { kind: 'b', flag: 1, id: 2, v: 'b' },
+    ]);
+  });
+
   it('a scope constant the INT column cannot hold is one plan error at its line, and no row is touched', async () => {
     await db.query('CREATE TABLE sc_int (sc INT NOT NULL, id INT NOT NULL, v VARCHAR(10), PRIMARY KEY (sc, id))');
     await db.query("INSERT INTO sc_int VALUES (0, 1, 'zero'), (0, 7, 'zero')");
