@@ -28,7 +28,7 @@ function pairDiagnostics(earlier: SyncConfig, later: SyncConfig): Diagnostic[] {
   const both = `syncs ${tick(earlier.name)} (${where(earlier.position)}) and ${tick(later.name)} (${where(later.position)}) both write table ${tick(later.table)}`;
   const [earlierKey, laterKey] = [keyOf(earlier), keyOf(later)];
   if (!sameSet(earlierKey, laterKey)) {
-    diagnostics.push(at(later, 'PSSYNC_E_KEY', `${both} with different keys: ${list(earlierKey)} and ${list(laterKey)}; syncs sharing a table must have the same key columns`));
+    diagnostics.push(at(later, 'PSSYNC_E_SHARED_TABLE', `${both} with different keys: ${list(earlierKey)} and ${list(laterKey)}; syncs sharing a table must have the same key columns`));
   }
   const overlap = overlapReason(constantsOf(earlier), constantsOf(later), earlier.name, later.name);
   if (overlap) {

@@ -22,7 +22,7 @@ export type DiagnosticCode =
   | 'PSSYNC_E_TABLE_LIMIT' // the database would exceed its table limit
   | 'PSSYNC_E_DDL_REFUSED' // destination refuses direct DDL (PlanetScale safe migrations)
   | 'PSSYNC_E_COLLATION' // a key column's collation whose key equality pssync cannot compute exactly
-  | 'PSSYNC_E_SHARED_TABLE' // syncs sharing one table that disagree on its columns
+  | 'PSSYNC_E_SHARED_TABLE' // syncs sharing one table that disagree on its columns or key
   | 'PSSYNC_W_TYPE_MISMATCH' // declared type differs from the live one
   | 'PSSYNC_W_STAGING_LEFTOVER'; // staging tables left by an earlier run
 

@@ -9,6 +9,7 @@ import type { Position } from '../manifest/types.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { TargetColumn } from '../mapping/target-columns.js';
 import type { SyncPlan } from './plan.js';
+import { groupByTable } from './table-plan.js';
 
 /** Whether the server holds two canonical values of `column` in `destination` to be one key value. */
 export type ConstantEquality = (destination: string, column: TargetColumn, first: string, second: string) => Promise<boolean>;
@@ -20,14 +21,9 @@ interface Constant {
 }
 
 export async function sharedTableChecks(syncs: readonly SyncPlan[], equal: ConstantEquality): Promise<Diagnostic[]> {
-  const byTable = new Map<string, SyncPlan[]>();
-  // A sync whose planning stopped before its columns were resolved has nothing to compare.
-  for (const sync of syncs.filter((planned) => planned.columns.length > 0)) {
-    const table = `${sync.destination}\0${sync.table.toLowerCase()}`;
-    byTable.set(table, [...(byTable.get(table) ?? []), sync]);
-  }
   const diagnostics: Diagnostic[] = [];
-  for (const shared of byTable.values()) {
+  // A sync whose planning stopped before its columns were resolved has nothing to compare.
+  for (const shared of groupByTable(syncs.filter((planned) => planned.columns.length > 0))) {
     for (let later = 1; later < shared.length; later += 1) {
       for (let earlier = 0; earlier < later; earlier += 1) {
         const problem = await overlap(shared[earlier]!, shared[later]!, equal);

@@ -263,7 +263,7 @@ ${scope ? `    scope: ${scope}\n` : ''}    fields:
     const cases: Array<{ name: string; syncs: string; code: string; message: RegExp }> = [
       { name: 'same-scope', syncs: scoped('first', 'shared', '{ tenant: acme }') + scoped('second', 'SHARED', '{ tenant: acme }'), code: 'PSSYNC_E_SCOPE', message: /same `tenant` = "acme"/ },
       { name: 'no-scope', syncs: scoped('first', 'shared', '{ tenant: acme }') + scoped('second', 'shared', ''), code: 'PSSYNC_E_SCOPE', message: /`second` has no scope/ },
-      { name: 'keys', syncs: scoped('first', 'shared', '{ tenant: acme }') + scoped('second', 'shared', '{ tenant: globex }', '[id, v]'), code: 'PSSYNC_E_KEY', message: /different keys: \[tenant, id\] and \[tenant, id, v\]/ },
+      { name: 'keys', syncs: scoped('first', 'shared', '{ tenant: acme }') + scoped('second', 'shared', '{ tenant: globex }', '[id, v]'), code: 'PSSYNC_E_SHARED_TABLE', message: /different keys: \[tenant, id\] and \[tenant, id, v\]/ },
     ];
     for (const { name, syncs, code, message } of cases) {
       const text = HEAD + syncs;

@@ -87,14 +87,14 @@ describe('syncs sharing a table', () => {
     expect(diagnostics({ name: 'a', key: '[tenant, id]', scope: '{ tenant: acme }' }, { name: 'b', key: '[ID, Tenant]', scope: '{ tenant: globex }' })).toEqual([]);
     const [problem, ...rest] = diagnostics({ name: 'a', scope: '{ tenant: acme }' }, { name: 'b', key: '[id, v]', scope: '{ tenant: globex }' });
     expect(rest).toEqual([]);
-    expect(problem).toMatchObject({ code: 'PSSYNC_E_KEY', sync: 'b' });
+    expect(problem).toMatchObject({ code: 'PSSYNC_E_SHARED_TABLE', sync: 'b' });
     expect(problem!.message).toContain('different keys: [tenant, id] and [tenant, id, v]');
   });
 
   it('an audience sync and a table sync share a table when the table sync keys by audience too', () => {
     expect(diagnostics({ name: 'vip', audience: 'vip' }, { name: 'manual', key: '[audience, id]', scope: '{ audience: manual }' })).toEqual([]);
     const [problem] = diagnostics({ name: 'vip', audience: 'vip' }, { name: 'manual', key: '[id]' });
-    expect(problem!.code).toBe('PSSYNC_E_KEY');
+    expect(problem!.code).toBe('PSSYNC_E_SHARED_TABLE');
   });
 
   it('three syncs: each conflicting pair once', () => {

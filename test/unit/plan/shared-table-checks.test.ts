@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { TargetColumn } from '../../../src/mapping/target-columns.js';
 import { sharedTableChecks, type ConstantEquality } from '../../../src/plan/shared-table-checks.js';
 import type { SyncPlan } from '../../../src/plan/plan.js';
-import { column, POSITION } from './build.js';
+import { column, POSITION } from '../../helpers/plan-builders.js';
 
 function constant(name: string, sql: string, value: string, options: { given?: string; collation?: string; line?: number } = {}): TargetColumn {
   const built = column(name, sql, { key: true, constant: value, ...(options.collation ? { collation: options.collation } : {}) });
