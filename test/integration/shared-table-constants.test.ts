@@ -184,6 +184,12 @@ describe(`scope and audience constants (${dialectOf(db.version)})`, () => {
     expect(output).toContain('utf8mb4_general_ci');
     const apply = await workspace.run(['apply', '-f', file, '--auto-approve', '--allow-deletes'], env());
     expect(apply.code).toBe(1);
+    // A table still to be created gets the database's default collation (case-insensitive here): the same.
+    const fresh = workspace.write('aud-ci-new.yaml', text.replaceAll('table: aud_ci', 'table: aud_ci_new'));
+    const created = await workspace.run(['apply', '-f', fresh, '--auto-approve'], env());
+    expect(created.code, created.stdout).toBe(1);
+    expect(created.stdout + created.stderr).toMatch(/`audience` "VIP" and "vip" are equal under collation/);
+    expect(await db.query("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'aud_ci_new'")).toEqual([]);
     expect(await db.query('SELECT audience, id, v FROM aud_ci ORDER BY id')).toEqual([
       { audience: 'VIP', id: 1, v: 'a' },
       { audience: 'VIP', id: 2, v: 'b' },
