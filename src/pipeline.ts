@@ -5,7 +5,7 @@
  * Everything else is a room this file calls.
  */
 import { readActualRows } from './introspect/actual-rows.js';
-import { keyCollationProblems } from './introspect/collation-probe.js';
+import { keyCollationProblems, keyValuesEqual } from './introspect/collation-probe.js';
 import { introspectTable, listStagingTables } from './introspect/introspect.js';
 import type { Config, SyncConfig } from './manifest/types.js';
 import type { Diagnostic } from './model/diagnostic.js';
@@ -13,6 +13,7 @@ import { PssyncError } from './model/errors.js';
 import { tableLimitDiagnostic } from './plan/checks.js';
 import type { Plan, SyncPlan } from './plan/plan.js';
 import { diffSync } from './plan/sync-diff.js';
+import { sharedTableChecks } from './plan/shared-table-checks.js';
 import type { Row } from './model/row.js';
 import { planSchema, schemaPlanOf } from './plan/schema-diff.js';
 import { planTables } from './plan/table-plan.js';
@@ -73,7 +74,11 @@ export async function makePlan(config: Config, destinations: Destinations, optio
     ),
     syncs,
     tables,
-    diagnostics: await tableLimits(syncs, destinations),
+    diagnostics: [
+      ...(await tableLimits(syncs, destinations)),
+      // Constants of syncs sharing a table, compared as the server compares them (issue 11).
+      ...(await sharedTableChecks(syncs, async (destination, column, a, b) => keyValuesEqual((await destinations.get(destination)).collations, column, a, b))),
+    ],
   };
 }
 

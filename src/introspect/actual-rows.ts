@@ -62,7 +62,8 @@ export async function* readActualRows(db: Db, query: ActualRowsQuery): AsyncGene
   const keyPositions = keys.map((key) => present.findIndex((column) => column.name === key));
   const scope = query.columns.filter((column) => column.origin.kind === 'constant');
   const scopeSql = scope.map((column) => `${quoteId(column.name)} = ?`);
-  const scopeParams = scope.map((column) => (column.origin.kind === 'constant' ? column.origin.value : null));
+  // The constant's canonical value (target-columns.ts), compared as the keyset compares its column.
+  const scopeParams = scope.map((column) => keysetValue(column)(column.origin.kind === 'constant' ? column.origin.value : null));
   const select = `SELECT ${present.map(selectExpression).join(', ')} FROM ${quoteId(query.table)}`;
   const textColumns = new Set(present.filter((column) => isCharacterFamily(column.live?.type?.family ?? column.type.family)).map((column) => column.name));
   const order = ` ORDER BY ${keys.map(quoteId).join(', ')} LIMIT ${query.pageRows ?? READ_PAGE_ROWS}`;

@@ -7,7 +7,7 @@
  */
 import type { Db } from '../db/connection.js';
 import type { CollationKeys, KeyCollations } from '../mapping/collation.js';
-import { collatedKeyColumns } from '../mapping/row-key.js';
+import { collatedKeyColumns, hasCollatedKey, keyRequests, makeKeyOf } from '../mapping/row-key.js';
 import type { TargetColumn } from '../mapping/target-columns.js';
 import {
   isTextCollation,
@@ -192,4 +192,24 @@ export async function keyCollationProblems(collations: ServerCollations, columns
     if (rule.kind === 'unsupported') problems.push(`key column \`${name}\` has collation ${collation}, under which pssync cannot match keys exactly: ${rule.reason}. Use another collation for it (for example utf8mb4_bin or utf8mb4_0900_ai_ci)`);
   }
   return problems;
+}
+
+/**
+ * Whether two values of a key column are one key to the server: equal under its collation
+ * (weighed as the differ weighs keys), exactly equal otherwise. Used to keep the constants of
+ * syncs that share a table apart (plan/shared-table-checks.ts).
+ */
+export async function keyValuesEqual(collations: ServerCollations, column: TargetColumn, first: string, second: string): Promise<boolean> {
+  const columns = [{ ...column, isKey: true }];
+  const rows = [[first], [second]];
+  const keys = collations.reader();
+  try {
+    if (hasCollatedKey(columns)) await keys.prepare(keyRequests(columns, rows));
+  } catch (error) {
+    // A collation pssync cannot match exactly: that sync already has its PSSYNC_E_COLLATION error.
+    if (error instanceof PssyncError && error.code === 'PSSYNC_E_COLLATION') return first === second;
+    throw error;
+  }
+  const keyOf = makeKeyOf(columns, keys);
+  return keyOf(rows[0]!) === keyOf(rows[1]!);
 }

@@ -65,7 +65,7 @@ export function normalizeSync(name: string, raw: RawSync, pointer: string, tools
     } else if (mapped.has(columnNameKey(column))) {
       fail('PSSYNC_E_SCOPE', at, `scope column ${tick(column)} is also mapped by fields[${mapped.get(columnNameKey(column))}]; a column is either a constant (scope) or mapped`, 'key');
     }
-    scope.push({ column, value: typeof value === 'boolean' ? (value ? '1' : '0') : String(value) });
+    scope.push({ column, value: typeof value === 'boolean' ? (value ? '1' : '0') : String(value), position: position(at) });
   }
 
   const keyName = isAudience ? 'member_key' : 'primary_key';
@@ -94,7 +94,8 @@ export function normalizeSync(name: string, raw: RawSync, pointer: string, tools
     position: position(pointer),
   };
   if (isAudience) {
-    return { ...base, kind: 'audience', audience: raw.audience!, mode: raw.mode as AudienceMode, memberKey: key };
+    const audiencePosition = position(childPointer(pointer, 'audience'));
+    return { ...base, kind: 'audience', audience: raw.audience!, audiencePosition, mode: raw.mode as AudienceMode, memberKey: key };
   }
   return { ...base, kind: 'table', mode: raw.mode as TableMode, primaryKey: key };
 }

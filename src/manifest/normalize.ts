@@ -10,6 +10,7 @@ import type { Diagnostic, DiagnosticCode } from '../model/diagnostic.js';
 import { isLoopback, parseMysqlUrl, type UrlParts } from './mysql-url.js';
 import { normalizeSync, type RawSync } from './normalize-sync.js';
 import type { Tools } from './normalize-tools.js';
+import { sharedTableDiagnostics } from './shared-tables.js';
 import { didYouMean } from './suggest.js';
 import type { Config, DestinationConfig, Position, SourceConfig, SyncConfig, TlsMode } from './types.js';
 import { childPointer, keyPosition, type PositionIndex, valuePosition } from './yaml-tree.js';
@@ -101,6 +102,7 @@ export function normalize(value: unknown, index: PositionIndex, context: Normali
     checkReference('destination', sync.destination, knownDestinations, childPointer(pointer, 'destination'), name, tools);
     syncs.push(normalizeSync(name, sync, pointer, tools));
   }
+  diagnostics.push(...sharedTableDiagnostics(syncs));
 
   if (diagnostics.length > 0) return { diagnostics };
   return {

@@ -94,7 +94,10 @@ export interface FieldMapping {
 
 export interface ScopeColumn {
   readonly column: string;
+  /** As written in the manifest (booleans as 1 and 0); coerced to the column's type when planned. */
   readonly value: string;
+  /** The scope key in the manifest. */
+  readonly position?: Position;
 }
 
 export interface SafetyConfig {
@@ -137,6 +140,8 @@ export const AUDIENCE_COLUMN = 'audience';
 export interface AudienceSyncConfig extends SyncBase {
   readonly kind: 'audience';
   readonly audience: string;
+  /** The `audience:` key in the manifest. */
+  readonly audiencePosition?: Position;
   readonly mode: AudienceMode;
   /** Destination column names, without `audience`; scope columns put in front as for primaryKey. */
   readonly memberKey: readonly string[];

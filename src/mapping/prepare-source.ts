@@ -9,7 +9,7 @@ import type { FieldMapping, SourceConfig, SyncConfig } from '../manifest/types.j
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { TableSpec } from '../model/table.js';
 import { duplicateColumnDiagnostics, missingFieldDiagnostics, noFieldsDiagnostics } from './source-diagnostics.js';
-import { fieldMappingsOf, keyColumnsOf, resolveTargetColumns, type TargetColumn } from './target-columns.js';
+import { constantDiagnostics, fieldMappingsOf, keyColumnsOf, resolveTargetColumns, type TargetColumn } from './target-columns.js';
 import { readSource } from '../source/open-source.js';
 import { peek, type Peeked } from '../source/peek.js';
 import type { SourceHeader, SourceRow } from '../source/source.js';
@@ -19,7 +19,7 @@ export interface PreparedSource {
   readonly records: Peeked<SourceRow>;
   readonly fields: readonly FieldMapping[];
   readonly columns: readonly TargetColumn[];
-  /** Mapped fields the source lacks, no fields at all, two columns MySQL takes as one. */
+  /** Constants the columns cannot hold, mapped fields the source lacks, no fields at all, two columns MySQL takes as one. */
   readonly diagnostics: readonly Diagnostic[];
 }
 
@@ -43,6 +43,7 @@ export async function prepareSource(sync: SyncConfig, source: SourceConfig, targ
   const fields = fieldMappingsOf(sync, sourceFields);
   const columns = resolveTargetColumns(sync, fields, target.live, target.dialect, target.defaultCollation);
   const diagnostics = [
+    ...constantDiagnostics(sync, columns),
     ...missingFieldDiagnostics(sync, source, fields, seen.header),
     ...noFieldsDiagnostics(sync, fields),
     ...duplicateColumnDiagnostics(sync, source, columns, header),

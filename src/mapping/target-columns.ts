@@ -5,13 +5,25 @@
  */
 import type { Dialect } from '../dialect/dialect.js';
 export { AUDIENCE_COLUMN } from '../manifest/types.js';
-import { AUDIENCE_COLUMN, type FieldMapping, type SyncConfig, type TransformName } from '../manifest/types.js';
+import { AUDIENCE_COLUMN, type FieldMapping, type Position, type ScopeColumn, type SyncConfig, type TransformName } from '../manifest/types.js';
 import { type ColumnType, defaultColumnType, isCharacterFamily } from '../model/column-type.js';
+import type { Diagnostic } from '../model/diagnostic.js';
 import { findColumn, type LiveColumn, type TableSpec } from '../model/table.js';
+import { coerceValue } from './coerce.js';
 
 export type ColumnOrigin =
   | { readonly kind: 'field'; readonly from: string; readonly transforms: readonly TransformName[] }
-  | { readonly kind: 'constant'; readonly value: string };
+  | {
+      readonly kind: 'constant';
+      /**
+       * Canonical for the column's type (what is written, and what reads and deletes filter by);
+       * the value as given when it cannot be coerced (constantDiagnostics reports that).
+       */
+      readonly value: string;
+      /** As written in the manifest, when that differs from `value`. */
+      readonly given?: string;
+      readonly position?: Position;
+    };
 
 export interface TargetColumn {
   readonly name: string;
@@ -30,9 +42,11 @@ export function keyColumnsOf(sync: SyncConfig): readonly string[] {
   return sync.kind === 'table' ? sync.primaryKey : [AUDIENCE_COLUMN, ...sync.memberKey];
 }
 
-/** Constant columns: scope, and the audience name for audience syncs. */
-export function constantColumnsOf(sync: SyncConfig): ReadonlyArray<{ column: string; value: string }> {
-  return sync.kind === 'audience' ? [{ column: AUDIENCE_COLUMN, value: sync.audience }, ...sync.scope] : sync.scope;
+/** Constant columns: scope, and the audience name for audience syncs (values as given). */
+export function constantColumnsOf(sync: SyncConfig): readonly ScopeColumn[] {
+  if (sync.kind !== 'audience') return sync.scope;
+  const audience = { column: AUDIENCE_COLUMN, value: sync.audience, ...(sync.audiencePosition ? { position: sync.audiencePosition } : {}) };
+  return [audience, ...sync.scope];
 }
 
 /** Fields of a sync: the declared mapping, or every source field under its own name. */
@@ -67,8 +81,16 @@ export function resolveTargetColumns(
       origin,
     };
   };
+  // A constant is coerced once, here: the rows and every scope filter then use the same value.
+  const constant = ({ column: name, value, position }: ScopeColumn): TargetColumn => {
+    const resolved = column(name, { kind: 'constant', value }, undefined);
+    const coerced = coerceValue(value, resolved.type);
+    const canonical = coerced.ok && coerced.value !== null ? coerced.value : value;
+    const origin = { kind: 'constant' as const, value: canonical, ...(canonical !== value ? { given: value } : {}), ...(position ? { position } : {}) };
+    return { ...resolved, origin };
+  };
   return [
-    ...constantColumnsOf(sync).map(({ column: name, value }) => column(name, { kind: 'constant', value }, undefined)),
+    ...constantColumnsOf(sync).map(constant),
     ...fields.map((field) =>
       column(field.to, { kind: 'field', from: field.from, transforms: field.transforms }, field.type),
     ),
@@ -83,4 +105,29 @@ function effectiveType(
 ): ColumnType {
   if (live?.type) return declared && dialect.sameType(declared, live.type) ? declared : live.type;
   return declared ?? defaultColumnType(isKey);
+}
+
+/**
+ * Constants the column cannot hold (`scope: { sc: x }` on an INT column, an audience name longer
+ * than its VARCHAR): one error at the manifest key, not one per row. Otherwise the rows would be
+ * refused one by one, and a filter on the raw text would match another scope's rows (`'x' = 0`).
+ */
+export function constantDiagnostics(sync: SyncConfig, columns: readonly TargetColumn[]): Diagnostic[] {
+  return constantColumnsOf(sync).flatMap(({ column: name, value, position }, index): Diagnostic[] => {
+    const column = columns[index];
+    if (!column) return [];
+    const coerced = coerceValue(value, column.type);
+    if (coerced.ok && coerced.value !== null) return [];
+    const what = name === AUDIENCE_COLUMN && sync.kind === 'audience' ? `audience name ${JSON.stringify(value)}` : `scope value ${JSON.stringify(value)}`;
+    const why = coerced.ok ? 'it would be NULL, and a scope column is part of the key' : coerced.reason;
+    return [
+      {
+        code: 'PSSYNC_E_SCOPE',
+        severity: 'error',
+        sync: sync.name,
+        message: `${what} cannot be stored in column \`${column.name}\` ${column.type.sql}: ${why}`,
+        ...(position ? { file: position.file, line: position.line, column: position.column, path: position.path } : {}),
+      },
+    ];
+  });
 }

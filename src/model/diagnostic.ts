@@ -22,7 +22,7 @@ export type DiagnosticCode =
   | 'PSSYNC_E_TABLE_LIMIT' // the database would exceed its table limit
   | 'PSSYNC_E_DDL_REFUSED' // destination refuses direct DDL (PlanetScale safe migrations)
   | 'PSSYNC_E_COLLATION' // a key column's collation whose key equality pssync cannot compute exactly
-  | 'PSSYNC_E_SHARED_TABLE' // syncs sharing one table that disagree on its columns
+  | 'PSSYNC_E_SHARED_TABLE' // syncs sharing one table that disagree on its columns or key
   | 'PSSYNC_E_UNIQUE_KEY' // a write would collide with another row on a unique key, or a unique key pssync cannot check
   | 'PSSYNC_E_ROW_UNIQUE_DUPLICATE' // two source rows with the same unique-key values
   | 'PSSYNC_E_GENERATED_COLUMN' // a field mapped onto a generated column

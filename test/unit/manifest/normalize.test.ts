@@ -164,12 +164,14 @@ describe('everything.yaml', () => {
   it('turns scope values into strings and resolves aliases', async () => {
     const config = await load('everything.yaml');
     const [scores, events] = config.syncs as TableSyncConfig[];
-    expect(scores!.scope).toEqual([
+    expect(scores!.scope.map(({ column, value }) => ({ column, value }))).toEqual([
       { column: 'tenant', value: 'acme' },
       { column: 'shard', value: '3' },
       { column: 'active', value: '1' },
       { column: 'legacy', value: '0' },
     ]);
+    // Each scope key's position: a constant the column cannot hold is reported there at plan time.
+    expect(scores!.scope[2]!.position).toMatchObject({ line: 44, column: 38, path: 'syncs.scores.scope.active' });
     expect(scores).toMatchObject({ strategy: 'direct', maxRejectedRows: 10, mode: 'mirror' });
     expect(scores!.fields).toBeUndefined();
     expect(scores!.primaryKey).toEqual(['tenant', 'shard', 'active', 'legacy', 'id']);

@@ -5,6 +5,7 @@ import { createRowMapper } from '../../../src/mapping/map-row.js';
 import { AUDIENCE_COLUMN } from '../../../src/manifest/types.js';
 import {
   constantColumnsOf,
+  constantDiagnostics,
   fieldMappingsOf,
   keyColumnsOf,
   resolveTargetColumns,
@@ -181,5 +182,60 @@ describe('resolveTargetColumns', () => {
       ok: false,
       problems: [{ code: 'PSSYNC_E_ROW_KEY_MISSING', column: 'id', message: 'key field `id` is missing or NULL' }],
     });
+  });
+});
+
+describe('scope and audience constants: coerced to the column type once (issue 11)', () => {
+  const at = (line: number, path: string) => ({ ...POSITION, line, path });
+
+  it('the canonical value is the origin (what is written, read and deleted); the given one is kept for messages', () => {
+    const live = liveTable('ev', [['sc', 'datetime'], ['n', 'int'], ['id', 'int']], ['sc', 'n', 'id']);
+    const sync = tableSync('mirror', ['sc', 'n', 'id'], {
+      scope: [
+        { column: 'sc', value: '2024-01-02T08:34:05+05:30', position: at(9, 'syncs.test.scope.sc') },
+        { column: 'n', value: '007' },
+      ],
+      fields: [field('id', 'id', 'int')],
+    });
+    const columns = resolveTargetColumns(sync, sync.fields!, live, mysql, undefined);
+    expect(columns[0]!.origin).toEqual({ kind: 'constant', value: '2024-01-02 03:04:05', given: '2024-01-02T08:34:05+05:30', position: at(9, 'syncs.test.scope.sc') });
+    expect(columns[1]!.origin).toEqual({ kind: 'constant', value: '7', given: '007' });
+    expect(constantDiagnostics(sync, columns)).toEqual([]);
+    expect(createRowMapper(columns)({ id: '1' })).toEqual({ ok: true, values: ['2024-01-02 03:04:05', '7', '1'] });
+  });
+
+  it('a value already canonical has no `given`', () => {
+    const sync = tableSync('mirror', ['tenant', 'id'], { scope: [{ column: 'tenant', value: 'acme' }], fields: [field('id', 'id', 'int')] });
+    expect(resolveTargetColumns(sync, sync.fields!, undefined, mysql, undefined)[0]!.origin).toEqual({ kind: 'constant', value: 'acme' });
+  });
+
+  it('a constant the column cannot hold is one error at its manifest key, naming the column type', () => {
+    const live = liveTable('t', [['sc', 'int'], ['id', 'int']], ['sc', 'id']);
+    const sync = tableSync('mirror', ['sc', 'id'], { scope: [{ column: 'sc', value: 'x', position: at(12, 'syncs.test.scope.sc') }], fields: [field('id', 'id', 'int')] });
+    const columns = resolveTargetColumns(sync, sync.fields!, live, mysql, undefined);
+    expect(columns[0]!.origin).toMatchObject({ kind: 'constant', value: 'x' });
+    expect(constantDiagnostics(sync, columns)).toEqual([
+      {
+        code: 'PSSYNC_E_SCOPE',
+        severity: 'error',
+        sync: 'test_sync',
+        message: "scope value \"x\" cannot be stored in column `sc` int: 'x' is not an integer",
+        file: POSITION.file,
+        line: 12,
+        column: POSITION.column,
+        path: 'syncs.test.scope.sc',
+      },
+    ]);
+  });
+
+  it('an audience name too long for the audience column (new tables: VARCHAR(255)) is reported at `audience:`', () => {
+    const live = liveTable('m', [['audience', 'varchar(4)', 'utf8mb4_general_ci'], ['id', 'int']], ['audience', 'id']);
+    const sync = { ...audienceSync('mirror', 'platinum', ['id'], { fields: [field('id', 'id', 'int')] }), audiencePosition: at(8, 'syncs.test.audience') };
+    expect(constantColumnsOf(sync)[0]).toEqual({ column: 'audience', value: 'platinum', position: at(8, 'syncs.test.audience') });
+    const [problem] = constantDiagnostics(sync, resolveTargetColumns(sync, sync.fields!, live, mysql, undefined));
+    expect(problem).toMatchObject({ code: 'PSSYNC_E_SCOPE', line: 8, path: 'syncs.test.audience' });
+    expect(problem!.message).toBe('audience name "platinum" cannot be stored in column `audience` varchar(4): 8 characters is longer than varchar(4)');
+    const long = audienceSync('mirror', 'x'.repeat(256), ['id'], { fields: [field('id', 'id', 'int')] });
+    expect(constantDiagnostics(long, resolveTargetColumns(long, long.fields!, undefined, mysql, undefined))).toHaveLength(1);
   });
 });
