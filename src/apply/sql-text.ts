@@ -1,16 +1,51 @@
 /** SQL text pieces both writers share (pure): column lists, value literals, ODKU assignments. */
 import { quoteId } from '../model/identifiers.js';
+import type { TypeFamily } from '../model/column-type.js';
 import type { Row } from '../model/row.js';
 import type { TargetColumn } from '../mapping/target-columns.js';
 
 export type Literal = (value: string) => string;
 
 /**
- * How each column's canonical value is written as SQL. BIT takes a quoted string as raw bytes, so
- * its canonical value (decimal digits only) goes unquoted; everything else is a string literal.
+ * How each column's canonical value is written as SQL, so that the server compares it with the
+ * stored value exactly — in `k IN (…)` and `(k1, k2) IN ((…), …)` too, where a string constant
+ * against a number column is compared as a double once the server scans rather than seeks (issue
+ * 11: deleting 500 DECIMAL or BIGINT keys deleted their neighbours as well):
+ * - BIT takes a quoted string as raw bytes, so its canonical value (decimal digits) goes unquoted;
+ * - integers and decimals go unquoted, exact numeric literals compared as integers or decimals;
+ * - FLOAT goes as the double the float32 is (a float is compared as a double, and its shortest
+ *   float32 text '1.1' names another double than the stored 1.100000023841858);
+ * - everything else (DOUBLE's shortest text included: compared as a double, it is exact) is a
+ *   string literal.
  */
 export function literalsFor(columns: readonly TargetColumn[]): Literal[] {
-  return columns.map((column) => (column.type.family === 'bit' ? (value: string) => value : stringLiteral));
+  return columns.map((column) => literalFor(column.type.family));
+}
+
+function literalFor(family: TypeFamily): Literal {
+  switch (family) {
+    case 'bit':
+    case 'integer':
+    case 'decimal':
+      return numberLiteral;
+    case 'float':
+      return floatLiteral;
+    default:
+      return stringLiteral;
+  }
+}
+
+/** Canonical integer and decimal text: only this goes unquoted (anything else stays a string). */
+const EXACT_NUMBER = /^-?\d+(?:\.\d+)?$/;
+
+function numberLiteral(value: string): string {
+  return EXACT_NUMBER.test(value) ? value : stringLiteral(value);
+}
+
+/** The float32's exact value as the shortest text of that double (a float32 widens exactly). */
+export function floatLiteral(value: string): string {
+  const single = Math.fround(Number(value));
+  return Number.isFinite(single) ? `'${String(single)}'` : stringLiteral(value);
 }
 
 /** Characters a single-quoted literal must escape: the quote and the backslash; NUL and Ctrl-Z for safety. */

@@ -1,7 +1,7 @@
 /** Reading and writing plan files (`plan --out`, `apply PLANFILE`, `show PLANFILE`). */
 import { readFile, writeFile } from 'node:fs/promises';
 import { PssyncError, errorMessage } from '../model/errors.js';
-import { planFileProblem, type PlanFile } from '../plan/plan-file.js';
+import { planFileEdit, planFileProblem, type PlanFile } from '../plan/plan-file.js';
 
 export async function readPlanFile(path: string): Promise<PlanFile> {
   let value: unknown;
@@ -12,6 +12,9 @@ export async function readPlanFile(path: string): Promise<PlanFile> {
   }
   const problem = planFileProblem(value);
   if (problem) throw new PssyncError('PSSYNC_E_PLAN_FILE', `${path} is not a pssync plan file: ${problem}`);
+  // Shown and applied only as pssync wrote it: a reviewer must see what apply would do.
+  const edit = planFileEdit(value as PlanFile);
+  if (edit) throw new PssyncError('PSSYNC_E_PLAN_EDITED', `${path} is refused: ${edit}. A saved plan is shown and applied only as written; run pssync plan --out again`);
   return value as PlanFile;
 }
 

@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'PSSYNC_E_USAGE'
   | 'PSSYNC_E_PLAN_FILE' // not a readable plan file of this version
   | 'PSSYNC_E_PLAN_STALE' // manifest, source or destination changed since the plan was saved
+  | 'PSSYNC_E_PLAN_EDITED' // the plan file's content does not match its file_digest
   | 'PSSYNC_E_PLAN_APPLIED' // the plan file was applied already
   | 'PSSYNC_E_COLLATION' // keys under a collation pssync cannot match exactly
   | 'PSSYNC_E_NOT_STARTED' // an earlier sync of the same table failed before the table's DDL ran

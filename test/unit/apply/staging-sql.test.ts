@@ -64,33 +64,33 @@ describe('staging inserts', () => {
     );
   });
 
-  it('stagingTuple: quoted, escaped strings; BIT unquoted; NULL', () => {
+  it('stagingTuple: quoted, escaped strings; numbers and BIT unquoted; NULL', () => {
     const literals = literalsFor(COLUMNS);
     const row = ['acme', '42', "O'Brien \\ \0 \"q\"\n", '255', '{"a":"x\\"y"}', null];
     // Only ' and \ (and NUL, Ctrl-Z) need escaping inside '…'; " and newlines go as they are.
     expect(stagingTuple(7, 'changed', row, literals)).toBe(
-      String.raw`(7,'changed','acme','42','O\'Brien \\ \0 "q"` + '\n' + String.raw`',255,'{"a":"x\\"y"}',NULL)`,
+      String.raw`(7,'changed','acme',42,'O\'Brien \\ \0 "q"` + '\n' + String.raw`',255,'{"a":"x\\"y"}',NULL)`,
     );
     expect(stagingTuple(1, 'added', ['acme', '1', null, '0', null, '10.00'], literals)).toBe(
-      "(1,'added','acme','1',NULL,0,NULL,'10.00')",
+      "(1,'added','acme',1,NULL,0,NULL,10.00)",
     );
     expect(stagingTuple(2, 'removed', ['acme', '2', '', null, 'null', '-0.50'], literals)).toBe(
-      "(2,'removed','acme','2','',NULL,'null','-0.50')",
+      "(2,'removed','acme',2,'',NULL,'null',-0.50)",
     );
   });
 
-  it('literalsFor: BIT values go unquoted (a quoted string would be raw bytes), everything else escaped', () => {
+  it('literalsFor: BIT, integers and decimals go unquoted (exact comparisons), everything else escaped', () => {
     const [tenant, id, name, flags, payload, price] = literalsFor(COLUMNS);
     expect(flags!('255')).toBe('255');
     expect(flags!('0')).toBe('0');
     expect(tenant!('acme')).toBe("'acme'");
-    expect(id!('42')).toBe("'42'");
+    expect(id!('42')).toBe('42');
     expect(name!("it's")).toBe(String.raw`'it\'s'`);
     expect(name!('back\\slash')).toBe(String.raw`'back\\slash'`);
     expect(name!('nul\0byte')).toBe(String.raw`'nul\0byte'`);
     expect(payload!('{"k":1}')).toBe(`'{"k":1}'`);
     expect(name!('z\x1az')).toBe(String.raw`'z\Zz'`);
-    expect(price!('1.50')).toBe("'1.50'");
+    expect(price!('1.50')).toBe('1.50');
   });
 });
 
