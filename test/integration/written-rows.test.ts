@@ -156,6 +156,7 @@ describe(`a statement that affects other rows than planned stops the sync (${dia
           expect(result.stderr).toContain('PSSYNC_E_ROW_COUNT');
           expect(result.stderr).toContain(`\`${table}\``);
           expect(result.stderr).toContain('id="2"');
+          expect(result.stderr).toContain('The statement was rolled back');
           // Rolled back: the statement's other row is as it was.
           expect(await contents(table)).toEqual(testCase.after);
         } finally {
