@@ -206,8 +206,8 @@ async function applySync(
       ddlPending = false;
     }
     await writer.write();
-    const counts = sync.rows!.counts;
-    return finish({ status: 'applied', strategy, rows: { insert: counts.insert, update: counts.update, delete: counts.delete }, ...extras() }, runner);
+    // What the server did (every statement's row count was checked), not what was planned.
+    return finish({ status: 'applied', strategy, ...runner.written.report(), ...extras() }, runner);
   } catch (error) {
     // The table's later syncs need the lock and the DDL this sync carried: they are not started.
     if (ddlPending || !table.locked) table.block(error, sync.name);

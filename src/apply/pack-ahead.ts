@@ -6,25 +6,20 @@
  * loop) and its answer is read as soon as it arrives.
  */
 import { setImmediate as turn } from 'node:timers/promises';
-import type { PackedStatement } from './pack.js';
+import type { PackedStatement, StatementText } from './pack.js';
 
 /** Rows packed between two turns of the event loop (about a millisecond of work). */
 const ROWS_PER_TURN = 256;
 
 /** Same result as `packRows`, built in slices between turns of the event loop. */
-export async function packRowsAhead(
-  total: number,
-  start: number,
-  text: { readonly prefix: string; readonly suffix: string; readonly tuple: (index: number) => string },
-  maxRows: number,
-  maxBytes: number,
-): Promise<PackedStatement> {
+export async function packRowsAhead(total: number, start: number, text: StatementText, maxRows: number, maxBytes: number): Promise<PackedStatement> {
+  const separator = text.separator ?? ',';
   let sql = text.prefix;
   let rows = 0;
   for (let index = start; index < total && rows < maxRows; index += 1) {
-    const tuple = text.tuple(index);
-    if (rows > 0 && sql.length + tuple.length + 1 + text.suffix.length > maxBytes) break;
-    sql += rows === 0 ? tuple : `,${tuple}`;
+    const tuple = rows === 0 && text.first ? text.first(index) : text.tuple(index);
+    if (rows > 0 && sql.length + tuple.length + separator.length + text.suffix.length > maxBytes) break;
+    sql += rows === 0 ? tuple : separator + tuple;
     rows += 1;
     if (rows % ROWS_PER_TURN === 0) await turn();
   }

@@ -8,6 +8,7 @@
 import type { Row } from '../model/row.js';
 import { packRows, type PackedStatement } from './pack.js';
 import { packRowsAhead } from './pack-ahead.js';
+import type { CountedWrite } from './row-count.js';
 import { mustShrink, type StatementRunner } from './writer.js';
 
 /** Rows taken from the feed at a time. */
@@ -29,6 +30,9 @@ export interface RowStatementText {
   readonly suffix: string;
   /** One row's tuple; `position` counts this loop's rows from 0 (the staging `_pk`). */
   tuple(row: Row, position: number): string;
+  /** Between tuples, `,` unless given; the first tuple of each statement, when it differs. */
+  readonly separator?: string;
+  first?(row: Row, position: number): string;
 }
 
 export interface SendRowsOptions {
@@ -42,6 +46,8 @@ export interface SendRowsOptions {
   /** Set by the first loop that fails, so the others stop before their next statement. */
   readonly stop: { failed: boolean };
   readonly onDone: (rows: number) => void;
+  /** What a statement of `size` rows must do to them (`rows` gives them while it runs): checked by the runner. */
+  readonly count?: (size: number, rows: () => readonly Row[]) => CountedWrite;
 }
 
 interface Built extends PackedStatement {
@@ -55,7 +61,14 @@ export async function sendRows(options: SendRowsOptions): Promise<void> {
   const buffer: Row[] = [];
   let base = 0;
   let exhausted = false;
-  const texts = { prefix: text.prefix, suffix: text.suffix, tuple: (index: number) => text.tuple(buffer[index]!, base + index) };
+  const first = text.first?.bind(text);
+  const texts = {
+    prefix: text.prefix,
+    suffix: text.suffix,
+    tuple: (index: number) => text.tuple(buffer[index]!, base + index),
+    ...(text.separator !== undefined ? { separator: text.separator } : {}),
+    ...(first ? { first: (index: number) => first(buffer[index]!, base + index) } : {}),
+  };
 
   const fill = async (from: number, rows: number): Promise<void> => {
     while (!exhausted && buffer.length - from < rows) {
@@ -78,7 +91,9 @@ export async function sendRows(options: SendRowsOptions): Promise<void> {
     while (current !== undefined && !stop.failed) {
       const statement = current;
       const label = options.label(base + statement.from + 1, statement.rows);
-      const sent = runner.execute(statement.sql, [], { label, shrinkable: true, rows: statement.rows });
+      const rowsOf = () => buffer.slice(statement.from, statement.from + statement.rows);
+      const count = options.count ? { count: options.count(statement.rows, rowsOf) } : {};
+      const sent = runner.execute(statement.sql, [], { label, shrinkable: true, rows: statement.rows, ...count });
       running = sent.catch(() => undefined); // its error is handled below, after the next statement is built
       // Pipelined: the next statement is built while the server runs this one.
       const next = await build(statement.from + statement.rows);

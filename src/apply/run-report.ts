@@ -6,7 +6,10 @@ export interface SyncRunReport {
   readonly ddl: readonly string[];
   /** The writer that ran (auto resolves to one of them). */
   readonly strategy?: 'staging' | 'direct';
+  /** Rows the server inserted, updated and deleted (each statement's row count, checked against the plan). */
   readonly rows: { readonly insert: number; readonly update: number; readonly delete: number };
+  /** Planned updates whose row the server found already as planned (matched, nothing changed). */
+  readonly alreadyCurrent?: number;
   readonly statements: number;
   /** Longest single write statement (each is its own transaction). */
   readonly maxStatementMs: number;

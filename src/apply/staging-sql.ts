@@ -1,9 +1,11 @@
 /**
- * SQL of the staging writer (pure). Portable across MySQL 8.0, MariaDB 10.11 and Vitess:
- * `VALUES(col)` rather than the MySQL-only `AS new` row alias.
+ * SQL of the staging writer (pure), portable across MySQL 8.0, MariaDB 10.11 and Vitess: added
+ * rows INSERT … SELECT, changed rows UPDATE … JOIN, removed rows DELETE … JOIN, each by `_pk` range.
+ * A changed row is never sent as an INSERT (… ON DUPLICATE KEY UPDATE): a table with a NOT NULL
+ * column the sync does not map would refuse it (1364) although the row exists.
  */
 import { quoteId } from '../model/identifiers.js';
-import { columnList, onDuplicateKeyUpdate, valueList, type Literal } from './sql-text.js';
+import { columnList, valueList, type Literal } from './sql-text.js';
 import type { Row } from '../model/row.js';
 import type { TargetColumn } from '../mapping/target-columns.js';
 import { ddlTypeSql, isCharacterFamily } from '../model/column-type.js';
@@ -52,11 +54,11 @@ export function stagingTuple(pk: number, op: DiffOp, row: Row, literals: readonl
 const rangeFilter = 's.`_pk` BETWEEN ? AND ?';
 
 /**
- * Added (and, for upsert/mirror, changed) rows: INSERT … SELECT … ON DUPLICATE KEY UPDATE.
- * `overwrite` false (insert/add modes) leaves a row that appeared since the plan untouched.
+ * Added rows: INSERT … SELECT. A row that appeared since the plan is a duplicate key error, never
+ * overwritten.
  */
-export function mergeInsertSql(table: string, staging: string, columns: readonly TargetColumn[], overwrite: boolean): string {
-  return `INSERT INTO ${quoteId(table)} (${columnList(columns)}) SELECT ${columnList(columns, 's.')} FROM ${quoteId(staging)} s WHERE ${rangeFilter}${onDuplicateKeyUpdate(table, columns, overwrite)}`;
+export function mergeInsertSql(table: string, staging: string, columns: readonly TargetColumn[]): string {
+  return `INSERT INTO ${quoteId(table)} (${columnList(columns)}) SELECT ${columnList(columns, 's.')} FROM ${quoteId(staging)} s WHERE ${rangeFilter}`;
 }
 
 function keyJoin(columns: readonly TargetColumn[]): string {
@@ -66,7 +68,7 @@ function keyJoin(columns: readonly TargetColumn[]): string {
     .join(' AND ');
 }
 
-/** Changed rows under update mode: UPDATE … INNER JOIN. */
+/** Changed rows, in every mode: UPDATE … INNER JOIN. */
 export function mergeUpdateSql(table: string, staging: string, columns: readonly TargetColumn[]): string {
   const assignments = columns
     .filter((column) => !column.isKey)
@@ -77,4 +79,19 @@ export function mergeUpdateSql(table: string, staging: string, columns: readonly
 /** Removed rows: DELETE … INNER JOIN. */
 export function mergeDeleteSql(table: string, staging: string, columns: readonly TargetColumn[]): string {
   return `DELETE t FROM ${quoteId(table)} t INNER JOIN ${quoteId(staging)} s ON ${keyJoin(columns)} WHERE ${rangeFilter}`;
+}
+
+/** How many of a `_pk` range's staged rows the table holds (`?`, `?`: the range). */
+export function mergePresentSql(table: string, staging: string, columns: readonly TargetColumn[]): string {
+  return `SELECT COUNT(*) FROM ${quoteId(table)} t INNER JOIN ${quoteId(staging)} s ON ${keyJoin(columns)} WHERE ${rangeFilter}`;
+}
+
+/**
+ * Keys of a `_pk` range's staged rows: those the table lacks (`missing`), else the first ones; at
+ * most `limit` (`?`, `?`: the range).
+ */
+export function stagedKeysSql(table: string, staging: string, columns: readonly TargetColumn[], missing: boolean, limit: number): string {
+  const keys = columns.filter((column) => column.isKey);
+  const absent = missing ? ` AND t.${quoteId(keys[0]!.name)} IS NULL` : '';
+  return `SELECT ${columnList(keys, 's.')} FROM ${quoteId(staging)} s LEFT JOIN ${quoteId(table)} t ON ${keyJoin(columns)} WHERE ${rangeFilter}${absent} ORDER BY s.\`_pk\` LIMIT ${limit}`;
 }

@@ -1,13 +1,14 @@
 /**
  * The set-based writer (SPEC 4.4): load the planned rows into a staging table, then merge with
- * INSERT … SELECT [… ON DUPLICATE KEY UPDATE], UPDATE … JOIN and DELETE … JOIN, chunked by `_pk`.
+ * INSERT … SELECT (added rows), UPDATE … JOIN (changed rows) and DELETE … JOIN (removed rows),
+ * chunked by `_pk`; each statement commits only when it affected the planned rows (row-count.ts).
  */
 import type { Row } from '../model/row.js';
-import { modeRule } from '../plan/mode-rules.js';
 import { rowBatches, type PlannedRows } from '../plan/planned-rows.js';
 import { ER_TABLE_EXISTS, errorNumber } from '../dialect/dialect.js';
 import { AdaptiveChunk, statementBytes } from './chunking.js';
 import { rangeText } from './pack.js';
+import { keyText, KEYS_SHOWN, type CountedWrite, type WriteOp } from './row-count.js';
 import { arrayBatches, CLAIM_ROWS, sendRows, type ChunkPolicy, type RowFeed } from './row-statements.js';
 import { stagingTableName } from './staging-names.js';
 import {
@@ -15,7 +16,9 @@ import {
   dropTableSql,
   mergeDeleteSql,
   mergeInsertSql,
+  mergePresentSql,
   mergeUpdateSql,
+  stagedKeysSql,
   literalsFor,
   stagingInsertPrefix,
   stagingTuple,
@@ -80,6 +83,7 @@ export function stagingWriter(context: WriteContext): Writer {
           maxBytes,
           label: (first, rows) => `loading rows ${rangeText(segment.firstPk + first - 1, rows)} into staging table \`${staging}\``,
           stop: { failed: false },
+          count: (size) => ({ op: 'stage', table: staging, rows: size, keys: async () => ({ keys: [], missing: false }) }),
           onDone: (rows) => {
             done += rows;
             context.onProgress({ sync: plan.name, step: 'stage', done, total });
@@ -89,14 +93,25 @@ export function stagingWriter(context: WriteContext): Writer {
     },
 
     async write() {
-      const rule = modeRule(plan.mode);
-      const upsert = rule.added === 'insert' && rule.changed === 'update';
       const [added, changed, removed] = segments as [Segment, Segment, Segment];
       const table = plan.table;
+      const keyNames = plan.columns.filter((column) => column.isKey).map((column) => column.name);
       let done = 0;
-      // Each merge covers a `_pk` range of the staging table: sending it again (after a lost
-      // connection) writes the same rows to the same values, so retries are safe.
-      const merge = async (sql: string, from: number, count: number, what: string) => {
+      /** What the merge of `_pk`s from…to must do, and how to name its keys when it did not. */
+      const counting = (op: WriteOp, from: number, to: number): CountedWrite => ({
+        op,
+        table,
+        rows: to - from + 1,
+        keys: async () => {
+          const missing = op !== 'insert';
+          const keys = await run.query(stagedKeysSql(table, staging, plan.columns, missing, KEYS_SHOWN + 1), [from, to]);
+          return { keys: keys.map((key) => keyText(keyNames, key)), missing };
+        },
+        ...(op === 'insert' ? { present: async () => Number((await run.query(mergePresentSql(table, staging, plan.columns), [from, to]))[0]?.[0] ?? -1) } : {}),
+      });
+      // Each merge covers a `_pk` range of the staging table: sent again after a lost answer, it
+      // finds its rows done (row-count.ts), so retries are safe.
+      const merge = async (sql: string, op: WriteOp, from: number, count: number, what: string) => {
         const chunk = new AdaptiveChunk({
           maxRows: context.dialect.caps.maxRowsPerStatement,
           maxBytes: statementBytes(context.maxAllowedPacket),
@@ -106,7 +121,8 @@ export function stagingWriter(context: WriteContext): Writer {
           const size = Math.min(chunk.size, from + count - start);
           let elapsedMs: number;
           try {
-            ({ elapsedMs } = await run.execute(sql, [start, start + size - 1], { label: `${what} staged rows ${rangeText(start, size)} into \`${table}\``, shrinkable: true, rows: size }));
+            const label = `${what} staged rows ${rangeText(start, size)} into \`${table}\``;
+            ({ elapsedMs } = await run.execute(sql, [start, start + size - 1], { label, shrinkable: true, rows: size, count: counting(op, start, start + size - 1) }));
           } catch (error) {
             if (mustShrink(error) && chunk.halve(size)) continue;
             throw error;
@@ -117,14 +133,10 @@ export function stagingWriter(context: WriteContext): Writer {
           context.onProgress({ sync: plan.name, step: 'write', done, total });
         }
       };
-      if (upsert) {
-        // Added and changed rows are adjacent `_pk` ranges: one INSERT … ON DUPLICATE KEY UPDATE covers both.
-        await merge(mergeInsertSql(table, staging, plan.columns, true), added.firstPk, added.count + changed.count, 'upserting');
-      } else {
-        if (added.count) await merge(mergeInsertSql(table, staging, plan.columns, false), added.firstPk, added.count, 'inserting');
-        if (changed.count) await merge(mergeUpdateSql(table, staging, plan.columns), changed.firstPk, changed.count, 'updating');
-      }
-      if (removed.count) await merge(mergeDeleteSql(table, staging, plan.columns), removed.firstPk, removed.count, 'deleting');
+      // Whatever the mode: rows the plan found absent are inserted, present and different updated.
+      if (added.count) await merge(mergeInsertSql(table, staging, plan.columns), 'insert', added.firstPk, added.count, 'inserting');
+      if (changed.count) await merge(mergeUpdateSql(table, staging, plan.columns), 'update', changed.firstPk, changed.count, 'updating');
+      if (removed.count) await merge(mergeDeleteSql(table, staging, plan.columns), 'delete', removed.firstPk, removed.count, 'deleting');
     },
 
     async cleanup() {

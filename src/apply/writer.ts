@@ -1,11 +1,15 @@
 /** The interface both writers (staging, direct) implement, and the shared statement runner. */
-import type { Db, SqlRow, SqlValue } from '../db/connection.js';
+import type { Db, SqlRow, SqlValue, WriteOutcome } from '../db/connection.js';
 import { classifyError, type ErrorClass } from '../dialect/error-class.js';
-import type { Dialect } from '../dialect/dialect.js';
+import { errorNumber, type Dialect } from '../dialect/dialect.js';
 import { errorMessage, PssyncError } from '../model/errors.js';
 import type { SyncPlan } from '../plan/plan.js';
 import type { ProgressListener } from '../progress.js';
 import { DEFAULT_RETRY_POLICY, RetryBudget, withRetry, type RetryEvent, type RetryPolicy } from './retry.js';
+import { judgeWrite, rowCountError, RowTally, type CountedWrite, type RowCounts } from './row-count.js';
+
+/** A duplicate key: on a retry of an INSERT whose COMMIT's answer was lost, maybe its own rows. */
+const ER_DUP_ENTRY = 1062;
 
 export interface WriteContext {
   readonly db: Db;
@@ -40,6 +44,12 @@ export interface StatementOptions {
   readonly rows?: number;
   /** Run even when the table lock was lost (dropping this run's own staging table). */
   readonly ignoreLock?: boolean;
+  /**
+   * What the statement must do to the rows: it then runs in a transaction of its own and is
+   * committed only when the server's row count is the planned one (row-count.ts); what it did is
+   * added to `written`.
+   */
+  readonly count?: CountedWrite;
 }
 
 export interface RunnerOptions {
@@ -57,11 +67,12 @@ export interface RunnerOptions {
 const SUSPECT_PACKET_BYTES = 256 * 1024;
 
 /**
- * Runs statements one at a time (each its own autocommit transaction), measures them, and retries
- * transient failures with backoff, reconnecting first when the connection was lost. Every statement
- * the writers send is idempotent — merges by `_pk` range, ON DUPLICATE KEY UPDATE upserts, deletes by
- * key, staging inserts that skip rows already there — so sending one again after an unknown outcome
- * (the connection died mid-way) cannot duplicate or lose a row.
+ * Runs statements one at a time (each its own transaction), measures them, and retries transient
+ * failures with backoff, reconnecting first when the connection was lost. A row write commits only
+ * when it affected the planned rows. Sending one again after an unknown outcome (the COMMIT's
+ * answer was lost) cannot duplicate or lose a row, nor count one twice: updates and deletes by key
+ * find their rows done, an insert that meets its own rows (all of them there) is done, staging
+ * inserts skip rows already staged.
  */
 export class StatementRunner {
   statements = 0;
@@ -71,6 +82,8 @@ export class StatementRunner {
   maxRowsPerStatement = 0;
   retries = 0;
   reconnects = 0;
+  /** Rows the committed statements inserted, updated and deleted. */
+  readonly written = new RowTally();
   private reconnectNeeded = false;
   private readonly budget: RetryBudget;
 
@@ -100,6 +113,7 @@ export class StatementRunner {
     this.maxRowsPerStatement = Math.max(this.maxRowsPerStatement, other.maxRowsPerStatement);
     this.retries += other.retries;
     this.reconnects += other.reconnects;
+    this.written.add(other.written);
   }
 
   close(): Promise<void> {
@@ -108,21 +122,67 @@ export class StatementRunner {
 
   async execute(sql: string, params: readonly SqlValue[] = [], options: StatementOptions = {}): Promise<{ affected: number; elapsedMs: number }> {
     let connectionLosses = 0;
+    /** An earlier attempt sent its COMMIT and lost the connection before the answer. */
+    let uncertain = false;
+    const count = options.count;
     return this.attempt(options, async (attempt) => {
       const started = performance.now();
+      const commit = { sent: false };
       try {
+        if (count) {
+          const { affected, counts } = await this.counted(sql, params, count, uncertain, commit, options.label);
+          this.written.add(counts);
+          return this.measured(affected, started, options.rows);
+        }
         const affected = await this.db.execute(sql, params);
         return this.measured(affected, started, options.rows);
       } catch (error) {
         if (attempt > 1 && options.doneOnRetry?.(error)) return this.measured(0, started);
+        // The lost COMMIT did commit: every row is there. Counted once, here.
+        if (uncertain && count?.present && errorNumber(error) === ER_DUP_ENTRY && (await count.present()) === count.rows) {
+          this.written.add({ insert: count.rows });
+          return this.measured(count.rows, started, options.rows);
+        }
         const classification = classifyError(error);
         if (classification.kind === 'transient' && classification.reconnect) connectionLosses += 1;
+        if (classification.reconnect && commit.sent) uncertain = true;
         if (options.shrinkable && connectionLosses >= 2 && Buffer.byteLength(sql) >= SUSPECT_PACKET_BYTES) {
           throw new StatementTooLarge(Buffer.byteLength(sql), error);
         }
         throw error;
       }
     });
+  }
+
+  /**
+   * One row write in a transaction of its own, committed only when the server's count is the
+   * planned one; otherwise rolled back, and PSSYNC_E_ROW_COUNT names the keys.
+   */
+  private async counted(
+    sql: string,
+    params: readonly SqlValue[],
+    count: CountedWrite,
+    uncertain: boolean,
+    commit: { sent: boolean },
+    label = 'a write',
+  ): Promise<{ affected: number; counts: Partial<RowCounts> }> {
+    await this.db.execute('START TRANSACTION');
+    let outcome: WriteOutcome;
+    try {
+      outcome = this.db.write ? await this.db.write(sql, params) : { affectedRows: await this.db.execute(sql, params), info: '' };
+    } catch (error) {
+      await this.db.execute('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+    const judged = judgeWrite(count, outcome, uncertain);
+    if (!judged.ok) {
+      await this.db.execute('ROLLBACK');
+      const keys = await count.keys().catch(() => ({ keys: [], missing: false }));
+      throw rowCountError(count.table, label, count, judged.did, keys);
+    }
+    commit.sent = true;
+    await this.db.execute('COMMIT');
+    return { affected: outcome.affectedRows, counts: judged.counts };
   }
 
   /** A read, retried like a statement (reads are always safe to repeat). */

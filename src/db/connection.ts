@@ -27,12 +27,24 @@ export interface QueryOptions {
   readonly textColumns?: ReadonlySet<string>;
 }
 
+/**
+ * A write's answer: `affectedRows` (with CLIENT_FOUND_ROWS, mysql2's default, an UPDATE counts the
+ * rows it matched) and the server's `info` text ("Records: 3  Duplicates: 0  Warnings: 0",
+ * "Rows matched: 2  Changed: 1  Warnings: 0"; empty for a DELETE or a one-row INSERT).
+ */
+export interface WriteOutcome {
+  readonly affectedRows: number;
+  readonly info: string;
+}
+
 /** The narrow database surface the rest of pssync uses: easy to read, easy to fake in unit tests. */
 export interface Db {
   /** Rows as arrays of text values (or null), in select-list order. */
   query(sql: string, params?: readonly SqlValue[], options?: QueryOptions): Promise<SqlRow[]>;
   /** A statement without a result set; returns affected rows. */
   execute(sql: string, params?: readonly SqlValue[]): Promise<number>;
+  /** The same, with what the server says it did (apply checks every write's row count). */
+  write?(sql: string, params?: readonly SqlValue[]): Promise<WriteOutcome>;
   close(): Promise<void>;
   // Real connections have these; fakes in unit tests may leave them out.
   /** Reopens the connection (after it was lost) with the same options and session settings. */
@@ -181,8 +193,13 @@ class DestinationDb implements Db {
   }
 
   async execute(sql: string, params: readonly SqlValue[] = []): Promise<number> {
+    return (await this.write(sql, params)).affectedRows;
+  }
+
+  async write(sql: string, params: readonly SqlValue[] = []): Promise<WriteOutcome> {
     const [result] = await this.connection.query(sql, params as SqlValue[]);
-    return (result as { affectedRows?: number }).affectedRows ?? 0;
+    const header = result as { affectedRows?: number; info?: string };
+    return { affectedRows: header.affectedRows ?? 0, info: header.info ?? '' };
   }
 
   isOpen(): boolean {

@@ -5,6 +5,7 @@ import { PLAIN, type Style } from './style.js';
 export function renderReport(report: RunReport, style: Style = PLAIN): string {
   const lines = report.syncs.map((sync) => {
     const rows = `+${sync.rows.insert} ~${sync.rows.update} -${sync.rows.delete}`;
+    const current = sync.alreadyCurrent ? `; ${sync.alreadyCurrent} planned update${sync.alreadyCurrent === 1 ? '' : 's'} found ${sync.alreadyCurrent === 1 ? 'its row' : 'their rows'} already as planned` : '';
     const most = sync.maxRowsPerStatement ? ` of at most ${sync.maxRowsPerStatement.toLocaleString('en-US')} rows` : '';
     const median = sync.medianStatementMs !== undefined ? `statement time median ${sync.medianStatementMs} ms, max` : 'longest statement';
     const timing = `${sync.statements} statements${most}, ${(sync.elapsedMs / 1000).toFixed(1)} s; ${median} ${sync.maxStatementMs} ms`;
@@ -13,7 +14,7 @@ export function renderReport(report: RunReport, style: Style = PLAIN): string {
     const dropped = sync.droppedLeftovers?.length ? `\n  dropped staging table(s) left by an earlier run that did not finish: ${sync.droppedLeftovers.join(', ')}` : '';
     switch (sync.status) {
       case 'applied':
-        return style.green(`✔ ${sync.name}: applied ${rows}, ${sync.ddl.length} DDL with the ${sync.strategy} writer (${timing})${rejects}${retried}`) + dropped;
+        return style.green(`✔ ${sync.name}: applied ${rows}, ${sync.ddl.length} DDL with the ${sync.strategy} writer (${timing})${current}${rejects}${retried}`) + dropped;
       case 'unchanged':
         return style.green(`✔ ${sync.name}: no changes${rejects}`) + dropped;
       case 'refused':

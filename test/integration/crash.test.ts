@@ -33,9 +33,11 @@ interface KillPoint {
 }
 
 const STAGE_INSERT = /^INSERT INTO `_pssync_stage_/;
-const MERGE = new RegExp(`^INSERT INTO \`${TABLE}\` \\(.*\\) SELECT`);
+/** Merges of added rows (INSERT … SELECT) and of changed rows (UPDATE … JOIN). */
+const MERGE = new RegExp(`^(INSERT INTO \`${TABLE}\` \\(.*\\) SELECT|UPDATE \`${TABLE}\` t INNER JOIN)`);
 const MERGE_DELETE = /^DELETE t FROM/;
-const DIRECT_UPSERT = new RegExp(`^INSERT INTO \`${TABLE}\` \\(.*\\) VALUES`);
+/** Direct inserts of added rows and updates of changed rows. */
+const DIRECT_WRITE = new RegExp(`^(INSERT INTO \`${TABLE}\` \\(.*\\) VALUES|UPDATE \`${TABLE}\` AS t JOIN)`);
 const DIRECT_DELETE = new RegExp(`^DELETE FROM \`${TABLE}\``);
 
 const KILL_POINTS: readonly KillPoint[] = [
@@ -52,8 +54,8 @@ const KILL_POINTS: readonly KillPoint[] = [
   { name: 'at cleanup (dropping the staging table)', trigger: { stderr: /› cleanup/ } },
   { name: 'after the report, before exit', trigger: { stderr: /Apply complete/ } },
   ...[0, 10, 20, 40, 55, 70, 100, 150].map((delayMs): KillPoint => ({ name: `${delayMs} ms into the apply`, trigger: { stderr: /› stage/, delayMs } })),
-  { name: 'direct writer: 2nd upsert statement', strategy: 'direct', trigger: { sql: DIRECT_UPSERT, occurrence: 2 } },
-  { name: 'direct writer: 3rd upsert statement', strategy: 'direct', trigger: { sql: DIRECT_UPSERT, occurrence: 3 } },
+  { name: 'direct writer: 2nd insert or update statement', strategy: 'direct', trigger: { sql: DIRECT_WRITE, occurrence: 2 } },
+  { name: 'direct writer: 3rd insert or update statement', strategy: 'direct', trigger: { sql: DIRECT_WRITE, occurrence: 3 } },
   { name: 'direct writer: deleting', strategy: 'direct', trigger: { sql: DIRECT_DELETE } },
   ...[30, 90].map((delayMs): KillPoint => ({ name: `direct writer: ${delayMs} ms into the apply`, strategy: 'direct', trigger: { stderr: /› (stage|write)/, delayMs } })),
 ];

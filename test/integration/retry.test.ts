@@ -121,7 +121,7 @@ syncs:
       await other.query('SELECT id FROM deadlocked WHERE id = 2000 FOR UPDATE');
 
       const run = startCli(['apply', '-f', 'deadlock.yaml', '--auto-approve'], { cwd: workspace.dir, env: { TEST_DATABASE_URL: db.url, DATASET: join(workspace.dir, 'new.csv') } });
-      const merge = await watcher.waitFor(/^INSERT INTO `deadlocked` \(.*\) SELECT/, 1, run.exited);
+      const merge = await watcher.waitFor(/^UPDATE `deadlocked` t INNER JOIN/, 1, run.exited);
       expect(merge, run.stderr).toBeDefined();
       await new Promise((resolve) => setTimeout(resolve, 300)); // pssync now holds rows 1–1999 and waits for 2000
       // Row 10 is pssync's: the wait-for graph has a cycle, and the lighter transaction loses.

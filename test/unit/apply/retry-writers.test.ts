@@ -28,10 +28,14 @@ const packetTooLarge = () => Object.assign(new Error("Got a packet bigger than '
 
 type Outcome = Error | 'commit-then-lose' | undefined;
 
+const duplicate = (key: string) => Object.assign(new Error(`Duplicate entry '${key}' for key 'PRIMARY'`), { errno: 1062, code: 'ER_DUP_ENTRY' });
+
 /**
  * A database that keeps the staging table and the destination as maps and answers each statement
  * with what `script` says: success, an error (nothing written), or "commit then lose the
- * connection" (written, but the client never hears so).
+ * connection" (written, but the client never hears so: at the COMMIT of the statement's
+ * transaction, or at once for a statement outside one). Row counts are the server's: a plain
+ * INSERT fails on a duplicate key, an UPDATE counts the rows it found, a DELETE those it deleted.
  */
 class FakeDb implements Db {
   readonly sent: string[] = [];
@@ -40,17 +44,38 @@ class FakeDb implements Db {
   readonly deleted: string[] = [];
   reconnects = 0;
   private open = true;
+  private inTransaction = false;
+  private loseAtCommit = false;
 
   constructor(private readonly script: (sql: string, params: readonly SqlValue[], db: FakeDb) => Outcome = () => undefined) {}
 
-  async query(sql: string): Promise<(string | null)[][]> {
+  async query(sql: string, params: readonly SqlValue[] = []): Promise<(string | null)[][]> {
     if (!this.open) throw new Error("Can't add new command when connection is in closed state");
     if (/max_allowed_packet/.test(sql)) return [['16777216']];
+    if (/^SELECT COUNT\(\*\) FROM `t` t INNER JOIN/.test(sql)) {
+      const [from, to] = params as [number, number];
+      return [[String(Array.from({ length: to - from + 1 }, (_, index) => this.staged.get(from + index)!).filter((key) => this.destination.has(key)).length)]];
+    }
+    if (/^SELECT COUNT\(\*\) FROM `t` WHERE/.test(sql)) return [[String(keysIn(sql).filter((key) => this.destination.has(key)).length)]];
     return [];
   }
 
   async execute(sql: string, params: readonly SqlValue[] = []): Promise<number> {
     if (!this.open) throw Object.assign(new Error("Can't add new command when connection is in closed state"), { fatal: true });
+    if (sql === 'START TRANSACTION' || sql === 'ROLLBACK') {
+      this.inTransaction = sql === 'START TRANSACTION';
+      this.loseAtCommit = false;
+      return 0;
+    }
+    if (sql === 'COMMIT') {
+      this.inTransaction = false;
+      if (this.loseAtCommit) {
+        this.loseAtCommit = false;
+        this.open = false;
+        throw lost();
+      }
+      return 0;
+    }
     this.sent.push(sql);
     const outcome = this.script(sql, params, this);
     if (outcome instanceof Error) {
@@ -59,50 +84,64 @@ class FakeDb implements Db {
     }
     const affected = this.apply(sql, params);
     if (outcome === 'commit-then-lose') {
-      this.open = false;
-      throw lost();
+      if (this.inTransaction) {
+        this.loseAtCommit = true;
+      } else {
+        this.open = false;
+        throw lost();
+      }
     }
     return affected;
   }
 
-  /** Just enough SQL to follow the writers: staging inserts, range merges, direct upserts/deletes. */
+  /** Just enough SQL to follow the writers: staging inserts, range merges, direct inserts, updates and deletes. */
   private apply(sql: string, params: readonly SqlValue[]): number {
     if (/^INSERT INTO `_pssync_stage_/.test(sql)) {
       expect(sql.endsWith(' ON DUPLICATE KEY UPDATE `_pk` = `_pk`')).toBe(true);
       let count = 0;
       for (const match of sql.matchAll(/\((\d+),'(added|changed|removed)','([^']*)'/g)) {
+        // A row already staged is left alone (ON DUPLICATE KEY UPDATE `_pk` = `_pk`), never doubled;
+        // with CLIENT_FOUND_ROWS it still counts as one affected row.
         const pk = Number(match[1]);
-        // A row already staged is skipped (ON DUPLICATE KEY UPDATE `_pk` = `_pk`), never doubled.
-        if (!this.staged.has(pk)) count += 1;
-        this.staged.set(pk, match[3]!);
+        if (!this.staged.has(pk)) this.staged.set(pk, match[3]!);
+        count += 1;
       }
       return count;
     }
+    const range = () => {
+      const [from, to] = params as [number, number];
+      return Array.from({ length: to - from + 1 }, (_, index) => this.staged.get(from + index)!);
+    };
     if (/^INSERT INTO `t` \(.*\) SELECT/.test(sql)) {
-      const [from, to] = params as [number, number];
-      for (let pk = from; pk <= to; pk += 1) this.destination.set(this.staged.get(pk)!, `row ${pk}`);
-      return to - from + 1;
+      expect(sql).not.toMatch(/ON DUPLICATE KEY/);
+      return this.insert(range());
     }
-    if (/^DELETE t FROM/.test(sql)) {
-      const [from, to] = params as [number, number];
-      for (let pk = from; pk <= to; pk += 1) {
-        this.destination.delete(this.staged.get(pk)!);
-        this.deleted.push(this.staged.get(pk)!);
-      }
-      return to - from + 1;
-    }
+    if (/^UPDATE `t` t INNER JOIN/.test(sql)) return range().filter((key) => this.destination.has(key)).length;
+    if (/^DELETE t FROM/.test(sql)) return this.remove(range());
     if (/^INSERT INTO `t` \(.*\) VALUES/.test(sql)) {
-      for (const match of sql.matchAll(/\('([^']*)'/g)) this.destination.set(match[1]!, 'direct');
-      return 0;
+      expect(sql).not.toMatch(/ON DUPLICATE KEY/);
+      return this.insert([...sql.matchAll(/\('([^']*)'/g)].map((match) => match[1]!));
     }
-    if (/^DELETE FROM `t`/.test(sql)) {
-      for (const match of sql.matchAll(/'([^']*)'/g)) {
-        this.destination.delete(match[1]!);
-        this.deleted.push(match[1]!);
-      }
-      return 0;
-    }
+    if (/^UPDATE `t` AS t JOIN/.test(sql)) return [...sql.matchAll(/SELECT '([^']*)'/g)].filter((match) => this.destination.has(match[1]!)).length;
+    if (/^DELETE FROM `t`/.test(sql)) return this.remove(keysIn(sql));
     return 0;
+  }
+
+  private insert(keys: readonly string[]): number {
+    const taken = keys.find((key) => this.destination.has(key));
+    if (taken !== undefined) throw duplicate(taken);
+    for (const key of keys) this.destination.set(key, 'written');
+    return keys.length;
+  }
+
+  private remove(keys: readonly string[]): number {
+    let count = 0;
+    for (const key of keys) {
+      if (!this.destination.delete(key)) continue;
+      this.deleted.push(key);
+      count += 1;
+    }
+    return count;
   }
 
   isOpen(): boolean {
@@ -112,9 +151,20 @@ class FakeDb implements Db {
   async reconnect(): Promise<void> {
     this.reconnects += 1;
     this.open = true;
+    this.inTransaction = false;
+    this.loseAtCommit = false;
   }
 
   async close(): Promise<void> {}
+}
+
+/** The quoted values of a key list (`… IN ('a','b')`). */
+const keysIn = (sql: string) => [...sql.matchAll(/'([^']*)'/g)].map((match) => match[1]!);
+
+/** A destination that holds these rows' keys already (rows to update or delete). */
+function holding<T extends FakeDb>(db: T, ...lists: Row[][]): T {
+  for (const list of lists) for (const row of list) db.destination.set(row[0]!, 'before');
+  return db;
 }
 
 /** Tuples in a multi-row statement (staging and direct inserts). */
@@ -262,6 +312,7 @@ describe('staging writer: shrink-and-retry and unknown outcomes', () => {
       return undefined;
     });
     const sync = plan('mirror', rows('a', 1_500), [], rows('gone', 1_200));
+    holding(db, rows('gone', 1_200));
     const writer = stagingWriter(context(db, sync));
     await writer.prepare();
     await writer.write();
@@ -289,24 +340,26 @@ describe('staging writer: shrink-and-retry and unknown outcomes', () => {
     expect(db.reconnects).toBe(1);
   });
 
-  it('a merge that committed before its connection died is sent again for the same `_pk` range', async () => {
-    let first = true;
+  it('a merge that committed before its connection died is sent again for the same `_pk` range, and its rows are counted once', async () => {
+    const lostOnce = new Set<string>();
     const ranges: string[] = [];
     const db = new FakeDb((sql, params) => {
-      if (/SELECT .* FROM `_pssync_stage_/.test(sql)) {
-        ranges.push(JSON.stringify(params));
-        if (first) {
-          first = false;
-          return 'commit-then-lose';
-        }
-      }
-      return undefined;
+      const merge = /^(INSERT INTO `t` \(.*\) SELECT|UPDATE `t` t INNER JOIN|DELETE t FROM)/.exec(sql)?.[1];
+      if (!merge) return undefined;
+      ranges.push(JSON.stringify(params));
+      if (lostOnce.has(merge)) return undefined;
+      lostOnce.add(merge);
+      return 'commit-then-lose';
     });
-    const writer = stagingWriter(context(db, plan('upsert', rows('a', 10))));
+    holding(db, rows('b', 5), rows('gone', 4));
+    const runner = new StatementRunner(db, { policy: FAST });
+    const writer = stagingWriter(context(db, plan('mirror', rows('a', 10), rows('b', 5), rows('gone', 4)), runner));
     await writer.prepare();
     await writer.write();
-    expect(ranges).toEqual(['[1,10]', '[1,10]']);
-    expect(db.destination.size).toBe(10);
+    expect(ranges).toEqual(['[1,10]', '[1,10]', '[11,15]', '[11,15]', '[16,19]', '[16,19]']);
+    expect(db.destination.size).toBe(15);
+    expect(db.reconnects).toBe(3);
+    expect(runner.written.report()).toEqual({ rows: { insert: 10, update: 5, delete: 4 } });
   });
 
   it('stops with a clear message when even a single row is refused as too large', async () => {
@@ -324,6 +377,7 @@ describe('direct writer: shrink-and-retry', () => {
       return undefined;
     });
     const sync = plan('mirror', rows('a', 1_000), rows('b', 10), rows('gone', 400));
+    holding(db, rows('b', 10), rows('gone', 400));
     const writer = directWriter(context(db, sync));
     await writer.write();
     expect(db.destination.size).toBe(1_010);
@@ -400,5 +454,39 @@ describe('direct writer: shrink-and-retry', () => {
     await writer.cleanup();
     // The first connection stopped too: not every row was written.
     expect(db.destination.size).toBeLessThan(30_000);
+  });
+
+  it('an insert, an update and a delete that committed before their connection died are sent again and counted once', async () => {
+    const lostOnce = new Set<string>();
+    const db = new FakeDb((sql) => {
+      const statement = /^(INSERT INTO `t`|UPDATE `t`|DELETE FROM `t`)/.exec(sql)?.[1];
+      if (!statement || lostOnce.has(statement)) return undefined;
+      lostOnce.add(statement);
+      return 'commit-then-lose';
+    });
+    holding(db, rows('b', 5), rows('gone', 4));
+    const runner = new StatementRunner(db, { policy: FAST });
+    const writer = directWriter(context(db, plan('mirror', rows('a', 10), rows('b', 5), rows('gone', 4)), runner));
+    await writer.write();
+    // The insert sent again met its own rows (1062): all there, so done.
+    expect(db.sent.filter((sql) => /^INSERT INTO `t`/.test(sql))).toHaveLength(2);
+    expect(db.destination.size).toBe(15);
+    expect(db.reconnects).toBe(3);
+    expect(runner.written.report()).toEqual({ rows: { insert: 10, update: 5, delete: 4 } });
+  });
+
+  it('a duplicate key on a first attempt is an error, not a row already written', async () => {
+    const db = holding(new FakeDb(), [['a3', 'x']]);
+    const writer = directWriter(context(db, plan('upsert', rows('a', 5))));
+    await expect(writer.write()).rejects.toThrow(/inserting rows 1–5 of 5 in `t` failed \(permanent error: duplicate key\): Duplicate entry 'a3'/);
+  });
+
+  it('a delete that finds fewer rows than planned stops with PSSYNC_E_ROW_COUNT naming the table and a key', async () => {
+    const db = holding(new FakeDb(), rows('gone', 3).slice(1));
+    const writer = directWriter(context(db, plan('mirror', [], [], rows('gone', 3))));
+    const error = await writer.write().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(PssyncError);
+    expect(error).toMatchObject({ code: 'PSSYNC_E_ROW_COUNT' });
+    expect((error as Error).message).toMatch(/^deleting rows 1–3 of 3 in `t`: the server deleted 2 rows where 3 rows were planned\..*rolled back/);
   });
 });

@@ -1,7 +1,7 @@
 /** Literals the server compares exactly with the stored value (issue 11). */
 import { describe, expect, it } from 'vitest';
 import { floatLiteral, literalsFor } from '../../../src/apply/sql-text.js';
-import { column } from '../plan/build.js';
+import { column } from '../../helpers/plan-builders.js';
 
 describe('literalsFor', () => {
   const [int, big, dec, flt, dbl, text] = literalsFor([

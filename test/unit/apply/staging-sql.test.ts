@@ -1,12 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { directInsertSuffix } from '../../../src/apply/direct-sql.js';
+import {
+  derivedFirst,
+  derivedRow,
+  directDeletePrefix,
+  directInsertPrefix,
+  directMissingKeysSql,
+  directPresentSql,
+  directUpdatePrefix,
+  directUpdateSuffix,
+  UNION_ALL,
+} from '../../../src/apply/direct-sql.js';
 import {
   createStagingSql,
   dropTableSql,
   literalsFor,
   mergeDeleteSql,
   mergeInsertSql,
+  mergePresentSql,
   mergeUpdateSql,
+  stagedKeysSql,
   stagingInsertPrefix,
   stagingTuple,
 } from '../../../src/apply/staging-sql.js';
@@ -97,23 +109,8 @@ describe('staging inserts', () => {
 describe('merges', () => {
   const SELECT = `INSERT INTO \`${TABLE}\` (\`tenant\`, \`id\`, \`name\`, \`flags\`, \`payload\`, \`price\`) SELECT s.\`tenant\`, s.\`id\`, s.\`name\`, s.\`flags\`, s.\`payload\`, s.\`price\` FROM \`${STAGE}\` s WHERE s.\`_pk\` BETWEEN ? AND ?`;
 
-  it('mergeInsertSql with overwrite (upsert, mirror): ON DUPLICATE KEY UPDATE every non-key column from VALUES()', () => {
-    expect(mergeInsertSql(TABLE, STAGE, COLUMNS, true)).toBe(
-      `${SELECT} ON DUPLICATE KEY UPDATE \`name\` = VALUES(\`name\`), \`flags\` = VALUES(\`flags\`), \`payload\` = VALUES(\`payload\`), \`price\` = VALUES(\`price\`)`,
-    );
-  });
-
-  it('mergeInsertSql without overwrite (insert, add): a duplicate key changes nothing', () => {
-    expect(mergeInsertSql(TABLE, STAGE, COLUMNS, false)).toBe(
-      `${SELECT} ON DUPLICATE KEY UPDATE \`${TABLE}\`.\`tenant\` = \`${TABLE}\`.\`tenant\``,
-    );
-  });
-
-  it('mergeInsertSql with key columns only stays valid (a key assigned to itself)', () => {
-    const keysOnly = [column('audience', 'varchar(255)', { key: true, constant: 'vip' }), column('user_id', 'varchar(64)', { key: true })];
-    expect(mergeInsertSql('audience_members', STAGE, keysOnly, true)).toBe(
-      `INSERT INTO \`audience_members\` (\`audience\`, \`user_id\`) SELECT s.\`audience\`, s.\`user_id\` FROM \`${STAGE}\` s WHERE s.\`_pk\` BETWEEN ? AND ? ON DUPLICATE KEY UPDATE \`audience_members\`.\`audience\` = \`audience_members\`.\`audience\``,
-    );
+  it('mergeInsertSql: a plain INSERT … SELECT of one _pk range (a row that appeared since is a duplicate key error, never overwritten)', () => {
+    expect(mergeInsertSql(TABLE, STAGE, COLUMNS)).toBe(SELECT);
   });
 
   it('mergeUpdateSql: UPDATE … INNER JOIN on every key column, SET the non-key columns, one _pk range', () => {
@@ -135,19 +132,63 @@ describe('merges', () => {
     );
   });
 
-  it('no statement uses the MySQL-only `AS new` row alias; upserts use the portable VALUES(col)', () => {
+  it('the checks after a wrong row count: rows of a _pk range present in the table, and their keys (missing or first)', () => {
+    expect(mergePresentSql(TABLE, STAGE, COLUMNS)).toBe(`SELECT COUNT(*) FROM \`${TABLE}\` t INNER JOIN \`${STAGE}\` s ON ${KEY_JOIN} WHERE s.\`_pk\` BETWEEN ? AND ?`);
+    expect(stagedKeysSql(TABLE, STAGE, COLUMNS, true, 6)).toBe(
+      `SELECT s.\`tenant\`, s.\`id\` FROM \`${STAGE}\` s LEFT JOIN \`${TABLE}\` t ON ${KEY_JOIN} WHERE s.\`_pk\` BETWEEN ? AND ? AND t.\`tenant\` IS NULL ORDER BY s.\`_pk\` LIMIT 6`,
+    );
+    expect(stagedKeysSql(TABLE, STAGE, COLUMNS, false, 6)).not.toContain('IS NULL');
+  });
+
+  it('no statement uses ON DUPLICATE KEY UPDATE on the destination, nor the MySQL-only `AS new` row alias', () => {
     const statements = [
       createStagingSql(STAGE, COLUMNS),
       stagingInsertPrefix(STAGE, COLUMNS),
-      mergeInsertSql(TABLE, STAGE, COLUMNS, true),
-      mergeInsertSql(TABLE, STAGE, COLUMNS, false),
+      mergeInsertSql(TABLE, STAGE, COLUMNS),
       mergeUpdateSql(TABLE, STAGE, COLUMNS),
       mergeDeleteSql(TABLE, STAGE, COLUMNS),
-      directInsertSuffix(TABLE, COLUMNS, true),
-      directInsertSuffix(TABLE, COLUMNS, false),
+      directInsertPrefix(TABLE, COLUMNS),
+      directUpdatePrefix(TABLE) + directUpdateSuffix(COLUMNS),
     ];
     for (const sql of statements) expect(sql).not.toMatch(/\bAS\s+`?new`?\b/i);
-    expect(mergeInsertSql(TABLE, STAGE, COLUMNS, true)).toContain('`price` = VALUES(`price`)');
-    expect(directInsertSuffix(TABLE, COLUMNS, true)).toContain('`price` = VALUES(`price`)');
+    for (const sql of statements.slice(2)) expect(sql).not.toMatch(/ON DUPLICATE KEY/);
+  });
+});
+
+describe('direct writer SQL', () => {
+  const literals = literalsFor(COLUMNS);
+  const row = ['acme', '9007199254740993', 'Åsa', '5', '{"a":1}', '1.50'];
+
+  it('changed rows: UPDATE … JOIN a derived table of the rows (UNION ALL), keys matched as the column type and collation', () => {
+    const sql = directUpdatePrefix(TABLE) + [derivedFirst(row, COLUMNS, literals), derivedRow(row, literals)].join(UNION_ALL) + directUpdateSuffix(COLUMNS);
+    expect(sql).toBe(
+      `UPDATE \`${TABLE}\` AS t JOIN (SELECT 'acme' AS \`tenant\`, '9007199254740993' AS \`id\`, 'Åsa' AS \`name\`, 5 AS \`flags\`, '{"a":1}' AS \`payload\`, '1.50' AS \`price\`` +
+        ` UNION ALL SELECT 'acme','9007199254740993','Åsa',5,'{"a":1}','1.50')` +
+        ' AS s ON t.`tenant` = CONVERT(s.`tenant` USING utf8mb4) COLLATE utf8mb4_0900_ai_ci AND t.`id` = CAST(s.`id` AS SIGNED)' +
+        ' SET t.`name` = s.`name`, t.`flags` = s.`flags`, t.`payload` = s.`payload`, t.`price` = s.`price`',
+    );
+  });
+
+  it('every key type is converted to the column type before it is compared', () => {
+    const keys = (sql: string) => directUpdateSuffix([column('k', sql, { key: true, collation: 'latin1_swedish_ci' }), column('v', 'int')]);
+    expect(keys('int unsigned')).toContain('t.`k` = CAST(s.`k` AS UNSIGNED)');
+    expect(keys('decimal(12,3)')).toContain('t.`k` = CAST(s.`k` AS DECIMAL(12,3))');
+    expect(keys('datetime(6)')).toContain('t.`k` = CAST(s.`k` AS DATETIME(6))');
+    expect(keys('timestamp')).toContain('t.`k` = CAST(s.`k` AS DATETIME(0))');
+    expect(keys('date')).toContain('t.`k` = CAST(s.`k` AS DATE)');
+    expect(keys('time(3)')).toContain('t.`k` = CAST(s.`k` AS TIME(3))');
+    expect(keys('varbinary(16)')).toContain('t.`k` = CAST(s.`k` AS BINARY)');
+    expect(keys('varchar(20)')).toContain('t.`k` = CONVERT(s.`k` USING latin1) COLLATE latin1_swedish_ci');
+    expect(keys('bit(8)')).toContain('t.`k` = s.`k`');
+  });
+
+  it('the checks after a wrong row count: keys present, and keys the table lacks', () => {
+    const rows = [row, ['acme', '2', 'b', null, null, null]];
+    expect(directPresentSql(TABLE, COLUMNS, rows, literals)).toBe(`SELECT COUNT(*) FROM \`${TABLE}\` WHERE (\`tenant\`, \`id\`) IN (('acme','9007199254740993'),('acme','2'))`);
+    expect(directDeletePrefix(TABLE, COLUMNS)).toBe(`DELETE FROM \`${TABLE}\` WHERE (\`tenant\`, \`id\`) IN (`);
+    expect(directMissingKeysSql(TABLE, COLUMNS, rows, literals, 6)).toBe(
+      `SELECT s.\`tenant\`, s.\`id\` FROM (SELECT 'acme' AS \`tenant\`, '9007199254740993' AS \`id\` UNION ALL SELECT 'acme','2') AS s LEFT JOIN \`${TABLE}\` AS t` +
+        ' ON t.`tenant` = CONVERT(s.`tenant` USING utf8mb4) COLLATE utf8mb4_0900_ai_ci AND t.`id` = CAST(s.`id` AS SIGNED) WHERE t.`tenant` IS NULL LIMIT 6',
+    );
   });
 });
