@@ -162,8 +162,8 @@ describe('direct writer SQL', () => {
   it('changed rows: UPDATE … JOIN a derived table of the rows (UNION ALL), keys matched as the column type and collation', () => {
     const sql = directUpdatePrefix(TABLE) + [derivedFirst(row, COLUMNS, literals), derivedRow(row, literals)].join(UNION_ALL) + directUpdateSuffix(COLUMNS);
     expect(sql).toBe(
-      `UPDATE \`${TABLE}\` AS t JOIN (SELECT 'acme' AS \`tenant\`, '9007199254740993' AS \`id\`, 'Åsa' AS \`name\`, 5 AS \`flags\`, '{"a":1}' AS \`payload\`, '1.50' AS \`price\`` +
-        ` UNION ALL SELECT 'acme','9007199254740993','Åsa',5,'{"a":1}','1.50')` +
+      `UPDATE \`${TABLE}\` AS t JOIN (SELECT 'acme' AS \`tenant\`, 9007199254740993 AS \`id\`, 'Åsa' AS \`name\`, 5 AS \`flags\`, '{"a":1}' AS \`payload\`, 1.50 AS \`price\`` +
+        ` UNION ALL SELECT 'acme',9007199254740993,'Åsa',5,'{"a":1}',1.50)` +
         ' AS s ON t.`tenant` = CONVERT(s.`tenant` USING utf8mb4) COLLATE utf8mb4_0900_ai_ci AND t.`id` = CAST(s.`id` AS SIGNED)' +
         ' SET t.`name` = s.`name`, t.`flags` = s.`flags`, t.`payload` = s.`payload`, t.`price` = s.`price`',
     );
@@ -184,10 +184,10 @@ describe('direct writer SQL', () => {
 
   it('the checks after a wrong row count: keys present, and keys the table lacks', () => {
     const rows = [row, ['acme', '2', 'b', null, null, null]];
-    expect(directPresentSql(TABLE, COLUMNS, rows, literals)).toBe(`SELECT COUNT(*) FROM \`${TABLE}\` WHERE (\`tenant\`, \`id\`) IN (('acme','9007199254740993'),('acme','2'))`);
+    expect(directPresentSql(TABLE, COLUMNS, rows, literals)).toBe(`SELECT COUNT(*) FROM \`${TABLE}\` WHERE (\`tenant\`, \`id\`) IN (('acme',9007199254740993),('acme',2))`);
     expect(directDeletePrefix(TABLE, COLUMNS)).toBe(`DELETE FROM \`${TABLE}\` WHERE (\`tenant\`, \`id\`) IN (`);
     expect(directMissingKeysSql(TABLE, COLUMNS, rows, literals, 6)).toBe(
-      `SELECT s.\`tenant\`, s.\`id\` FROM (SELECT 'acme' AS \`tenant\`, '9007199254740993' AS \`id\` UNION ALL SELECT 'acme','2') AS s LEFT JOIN \`${TABLE}\` AS t` +
+      `SELECT s.\`tenant\`, s.\`id\` FROM (SELECT 'acme' AS \`tenant\`, 9007199254740993 AS \`id\` UNION ALL SELECT 'acme',2) AS s LEFT JOIN \`${TABLE}\` AS t` +
         ' ON t.`tenant` = CONVERT(s.`tenant` USING utf8mb4) COLLATE utf8mb4_0900_ai_ci AND t.`id` = CAST(s.`id` AS SIGNED) WHERE t.`tenant` IS NULL LIMIT 6',
     );
   });
