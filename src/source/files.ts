@@ -38,7 +38,8 @@ async function globFiles(dir: string, pattern: string): Promise<string[]> {
   const segments = pattern.split('/');
   let fixed = 0;
   while (fixed < segments.length - 1 && !isDynamicPattern(segments[fixed]!)) fixed++;
-  const head = segments.slice(0, fixed).join('/');
+  // Fixed segments may escape glob characters (`exports \[v1\]`): as a directory name they are plain.
+  const head = segments.slice(0, fixed).map((segment) => segment.replace(/\\(.)/g, '$1')).join('/');
   const base = isAbsolute(pattern) ? resolve('/', head) : resolve(dir, head);
   const rest = segments.slice(fixed).join('/');
   const matches = await glob([rest], { cwd: base, absolute: true, onlyFiles: true, expandDirectories: false, dot: false, followSymbolicLinks: true });
