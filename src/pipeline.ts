@@ -7,7 +7,7 @@
 import { readActualRows } from './introspect/actual-rows.js';
 import { keyCollationProblems, keyValuesEqual } from './introspect/collation-probe.js';
 import { introspectTable, listStagingTables } from './introspect/introspect.js';
-import type { Config, SyncConfig } from './manifest/types.js';
+import { isQuerySource, type Config, type SyncConfig } from './manifest/types.js';
 import type { Diagnostic } from './model/diagnostic.js';
 import { PssyncError } from './model/errors.js';
 import { tableLimitDiagnostic } from './plan/checks.js';
@@ -112,7 +112,7 @@ async function planSync(config: Config, sync: SyncConfig, destinations: Destinat
     onProgress({ sync: sync.name, step: 'diff', done: 0 });
     const actualHash = fingerprinting ? new RowsHasher() : undefined;
     // Sources without a file to hash (queries, stdin: see fileFingerprint) are fingerprinted by their rows.
-    const desiredHash = fingerprinting && (source.kind === 'mysql' || source.path === '-') ? new RowsHasher() : undefined;
+    const desiredHash = fingerprinting && (isQuerySource(source) || source.path === '-') ? new RowsHasher() : undefined;
     const desired = await diffSync({
       source: records.all,
       columns,

@@ -9,7 +9,7 @@ export async function writeRejectsFile(directory: string, sync: string, runId: s
   const file = join(directory, `${sync.replace(/[^\w.-]/g, '_')}-${runId}.rejects.ndjson`);
   // Redacted like all output: a rejected row that carries an interpolated secret does not leak it.
   const lines = rejections.map((rejection) =>
-    redact(JSON.stringify({ line: rejection.line, code: rejection.code, reason: rejection.message, row: rejection.fields })),
+    redact(JSON.stringify({ ...(rejection.file ? { file: rejection.file } : {}), line: rejection.line, code: rejection.code, reason: rejection.message, row: rejection.fields })),
   );
   await writeFile(file, lines.join('\n') + '\n');
   return file;

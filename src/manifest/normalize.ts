@@ -8,11 +8,12 @@ import { createHash } from 'node:crypto';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Diagnostic, DiagnosticCode } from '../model/diagnostic.js';
 import { isLoopback, parseMysqlUrl, type UrlParts } from './mysql-url.js';
+import { parsePostgresUrl } from './postgres-url.js';
 import { normalizeSync, type RawSync } from './normalize-sync.js';
 import type { Tools } from './normalize-tools.js';
 import { sharedTableDiagnostics } from './shared-tables.js';
 import { didYouMean } from './suggest.js';
-import type { Config, DestinationConfig, Position, SourceConfig, SyncConfig, TlsMode } from './types.js';
+import type { Config, DestinationConfig, FileSet, Position, SourceConfig, SyncConfig, TlsMode } from './types.js';
 import { childPointer, keyPosition, type PositionIndex, valuePosition } from './yaml-tree.js';
 import { tick } from './message-text.js';
 
@@ -32,9 +33,10 @@ interface RawDestination {
 }
 interface RawSource {
   kind: SourceConfig['kind'];
-  path?: string;
+  path?: string | string[];
   url?: string;
   query?: string;
+  database?: string;
   delimiter?: string;
   quote?: string;
   escape?: string;
@@ -185,24 +187,36 @@ function normalizeDestination(
 // ---------------------------------------------------------------------------------------------
 // Sources
 
-function normalizeSource(name: string, raw: RawSource, pointer: string, { report, position, resolvePath }: Tools): SourceConfig | undefined {
+function normalizeSource(name: string, raw: RawSource, pointer: string, tools: Tools): SourceConfig | undefined {
+  const { report, position, resolvePath } = tools;
   const base = { name, position: position(pointer) };
   switch (raw.kind) {
-    case 'mysql': {
+    case 'mysql':
+    case 'postgres': {
       const url = raw.url!;
-      const parsed = parseMysqlUrl(url);
+      const parsed = raw.kind === 'mysql' ? parseMysqlUrl(url) : parsePostgresUrl(url);
       if ('error' in parsed) {
         report('PSSYNC_E_SCHEMA', childPointer(pointer, 'url'), parsed.error);
         return undefined;
       }
-      return { ...base, kind: 'mysql', url, query: raw.query! };
+      return { ...base, kind: raw.kind, url, query: raw.query! };
     }
+    case 'duckdb':
+      return {
+        ...base,
+        kind: 'duckdb',
+        query: raw.query!,
+        ...(raw.database !== undefined ? { database: resolvePath(raw.database) } : {}),
+        dir: resolvePath('.'),
+      };
     case 'csv': {
+      const where = filePaths(raw.path!, childPointer(pointer, 'path'), tools);
+      if (!where) return undefined;
       const quote = raw.quote ?? '"';
       return {
         ...base,
         kind: 'csv',
-        path: resolvePath(raw.path!),
+        ...where,
         delimiter: raw.delimiter ?? ',',
         quote,
         escape: raw.escape ?? quote,
@@ -214,9 +228,28 @@ function normalizeSource(name: string, raw: RawSource, pointer: string, { report
     }
     case 'ndjson':
     case 'json':
-    case 'parquet':
-      return { ...base, kind: raw.kind, path: resolvePath(raw.path!) };
+    case 'parquet': {
+      const where = filePaths(raw.path!, childPointer(pointer, 'path'), tools);
+      return where ? { ...base, kind: raw.kind, ...where } : undefined;
+    }
   }
+}
+
+/** Glob characters (as tinyglobby reads them): a path with one is a pattern, not a file name. */
+const GLOB = /[*?[\]{}]|[@!+]\(/;
+
+/**
+ * One path, or several files as one source (a glob, or a list of paths and globs): `path` is
+ * then what messages name, and `files` what the reader expands.
+ */
+function filePaths(raw: string | readonly string[], pointer: string, { report, resolvePath }: Tools): { path: string; files?: FileSet } | undefined {
+  const entries = typeof raw === 'string' ? [raw] : raw;
+  if (typeof raw === 'string' && !GLOB.test(raw)) return { path: resolvePath(raw) };
+  if (entries.includes('-')) {
+    report('PSSYNC_E_SCHEMA', pointer, 'standard input (`-`) cannot be one of several files; give it as the only path');
+    return undefined;
+  }
+  return { path: entries.map((entry) => resolvePath(entry)).join(', '), files: { dir: resolvePath('.'), entries } };
 }
 
 function resolvePath(dir: string, path: string): string {

@@ -31,10 +31,26 @@ export interface DestinationConfig {
   readonly position: Position;
 }
 
+/**
+ * Several files read as one source: the manifest's `path` is a glob or a list. Read in list
+ * order, each glob's matches sorted; expanded when the source is read (source/files.ts).
+ */
+export interface FileSet {
+  /** The directory relative entries resolve against: the manifest's. */
+  readonly dir: string;
+  /** Paths and glob patterns as the manifest gives them. */
+  readonly entries: readonly string[];
+}
+
 interface FileSourceBase {
   readonly name: string;
-  /** Absolute path, resolved against the manifest's directory; `-` is stdin. */
+  /**
+   * Absolute path, resolved against the manifest's directory; `-` is stdin. With `files`, what
+   * the manifest says (the glob, or the list) resolved for messages: never opened.
+   */
   readonly path: string;
+  /** Set when `path` is a glob or a list. */
+  readonly files?: FileSet;
   readonly position: Position;
 }
 
@@ -72,12 +88,40 @@ export interface MysqlSourceConfig {
   readonly position: Position;
 }
 
+export interface PostgresSourceConfig {
+  readonly kind: 'postgres';
+  readonly name: string;
+  /** postgres:// URL (checked by normalize; taken apart again when the source is read). */
+  readonly url: string;
+  readonly query: string;
+  readonly position: Position;
+}
+
+export interface DuckdbSourceConfig {
+  readonly kind: 'duckdb';
+  readonly name: string;
+  readonly query: string;
+  /** Absolute path of a DuckDB database file, opened read-only; undefined = in memory. */
+  readonly database?: string;
+  /** The manifest's directory: relative file paths in the query resolve against it. */
+  readonly dir: string;
+  readonly position: Position;
+}
+
+/** Sources that are a query's result rather than a file's bytes. */
+export type QuerySourceConfig = MysqlSourceConfig | PostgresSourceConfig | DuckdbSourceConfig;
+
 export type SourceConfig =
   | CsvSourceConfig
   | NdjsonSourceConfig
   | JsonSourceConfig
   | ParquetSourceConfig
-  | MysqlSourceConfig;
+  | QuerySourceConfig;
+
+/** A query source: no file to hash or to check offline, named by its manifest name in messages. */
+export function isQuerySource(source: SourceConfig): source is QuerySourceConfig {
+  return source.kind === 'mysql' || source.kind === 'postgres' || source.kind === 'duckdb';
+}
 
 export type TransformName = 'trim' | 'lowercase' | 'uppercase' | 'sha256';
 

@@ -83,6 +83,8 @@ export class DesiredRowCollector {
   private readonly keyIndexes: readonly number[];
   /** Unique keys besides the primary key: two rows sharing one would overwrite each other. */
   private readonly unique: UniqueValueIndex;
+  /** Where each file of a several-file source starts in its running line count (see SourceRow.origin). */
+  private readonly files: { readonly offset: number; readonly file: string }[] = [];
 
   constructor(
     private readonly columns: readonly TargetColumn[],
@@ -115,6 +117,8 @@ export class DesiredRowCollector {
 
   private map(record: SourceRow): MappedRecord {
     this.sourceRows += 1;
+    const origin = record.origin;
+    if (origin && this.files[this.files.length - 1]?.file !== origin.file) this.files.push({ offset: record.line - origin.line, file: origin.file });
     const mapped = this.mapRow(record.fields);
     if (mapped.ok) return { record, ok: true, values: mapped.values };
     const key = this.mapKey(record.fields);
@@ -137,9 +141,9 @@ export class DesiredRowCollector {
     const first = earlier(key);
     if (first) {
       this.rejections.push({
-        line: record.line,
+        ...position(record),
         code: 'PSSYNC_E_ROW_KEY_DUPLICATE',
-        message: `duplicate key ${describeKey(this.columns, item.values)}: the same key as line ${first.line}${sameUnderCollation(this.columns, first.values, item.values)}`,
+        message: `duplicate key ${describeKey(this.columns, item.values)}: the same key as ${this.describeLine(first.line)}${sameUnderCollation(this.columns, first.values, item.values)}`,
         fields: jsonSafe(record.fields) as Record<string, unknown>,
       });
       return undefined;
@@ -155,6 +159,12 @@ export class DesiredRowCollector {
     return { key, row: { values: item.values, line: record.line } };
   }
 
+  /** `line N`, and for a several-file source `line N of <file>`, for a record's running line number. */
+  private describeLine(line: number): string {
+    const file = this.files.findLast((entry) => entry.offset < line);
+    return file ? `line ${line - file.offset} of ${file.file}` : `line ${line}`;
+  }
+
   /** More rejections than allowed, by a margin: the sync fails anyway, so reading can stop. */
   get overflowing(): boolean {
     return this.rejections.length > this.maxRejectedRows + REJECTION_OVERFLOW;
@@ -164,7 +174,7 @@ export class DesiredRowCollector {
 function rejection(record: SourceRow, problems: readonly RowProblem[]): Rejection {
   const [first] = problems;
   return {
-    line: record.line,
+    ...position(record),
     code: first!.code,
     message: problems.map((problem) => `column \`${problem.column}\`: ${problem.message}`).join('; '),
     fields: jsonSafe(record.fields) as Record<string, unknown>,
@@ -198,4 +208,9 @@ export function jsonSafe(value: unknown): unknown {
   const result: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) result[key] = jsonSafe(item);
   return result;
+}
+
+/** A record's line as messages give it: within its file, for a source of several files. */
+function position(record: SourceRow): { line: number; file?: string } {
+  return record.origin ? { line: record.origin.line, file: record.origin.file } : { line: record.line };
 }

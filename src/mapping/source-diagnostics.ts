@@ -1,6 +1,6 @@
 /** Turns source problems (malformed files, bad rows, missing fields) into positioned diagnostics (pure). */
 import { basename } from 'node:path';
-import type { FieldMapping, SourceConfig, SyncConfig } from '../manifest/types.js';
+import { isQuerySource, type FieldMapping, type SourceConfig, type SyncConfig } from '../manifest/types.js';
 import type { Rejection } from '../model/rejection.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { columnNameKey } from '../model/identifiers.js';
@@ -11,7 +11,7 @@ import type { TargetColumn } from './target-columns.js';
 const LISTED_REJECTIONS = 20;
 
 function sourceFile(source: SourceConfig): string {
-  return source.kind === 'mysql' ? `source "${source.name}"` : source.path;
+  return isQuerySource(source) ? `source "${source.name}"` : source.path;
 }
 
 export function sourceDiagnostics(sync: SyncConfig, error: SourceError): Diagnostic[] {
@@ -39,7 +39,7 @@ export function rejectionDiagnostics(sync: SyncConfig, source: SourceConfig, rej
     code: rejection.code,
     severity: over ? 'error' : 'warning',
     sync: sync.name,
-    file,
+    file: rejection.file ?? file,
     line: rejection.line,
     message: rejection.message,
   }));

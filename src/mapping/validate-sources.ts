@@ -4,10 +4,10 @@
  * database, live column types and collations are unknown (an undeclared column is TEXT, or
  * VARCHAR(255) for a key, and keys compare exactly), so plan can still find problems validate
  * cannot: a value too long for a live column, two keys equal under a _ci collation.
- * Query sources (kind: mysql) are skipped: they need a database.
+ * Query sources (kinds mysql, postgres, duckdb) are skipped: they need a database or an engine.
  */
 import { mysqlDialect } from '../dialect/mysql.js';
-import type { Config, SyncConfig } from '../manifest/types.js';
+import { isQuerySource, type Config, type SyncConfig } from '../manifest/types.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { rejectionDiagnostics, sourceDiagnostics } from './source-diagnostics.js';
 import { SourceError } from '../source/source.js';
@@ -25,7 +25,7 @@ export async function validateSources(config: Config, syncs: readonly SyncConfig
 
 async function validateSyncSource(config: Config, sync: SyncConfig): Promise<Diagnostic[]> {
   const source = config.sources.get(sync.source);
-  if (!source || source.kind === 'mysql' || source.path === '-') return [];
+  if (!source || isQuerySource(source) || source.path === '-') return [];
   try {
     const { records, columns, diagnostics } = await prepareSource(sync, source, { live: undefined, offline: true, dialect: OFFLINE_DIALECT, defaultCollation: undefined });
     if (diagnostics.length > 0) {

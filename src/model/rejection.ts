@@ -3,6 +3,8 @@ import type { DiagnosticCode } from './diagnostic.js';
 
 export interface Rejection {
   readonly line: number;
+  /** The file the row is in, for a source of several files (then `line` is within it). */
+  readonly file?: string;
   readonly code: DiagnosticCode;
   readonly message: string;
   /** The source record as JSON-safe values (see jsonSafe in mapping/desired-rows.ts), for the rejects file. */

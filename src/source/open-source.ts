@@ -1,11 +1,14 @@
 /** Picks the reader for a source kind. Every reader streams: memory does not grow with the source. */
 import type { Readable } from 'node:stream';
-import type { SourceConfig } from '../manifest/types.js';
+import type { FileSet, SourceConfig } from '../manifest/types.js';
 import { readCsvSource } from './csv-threaded.js';
+import { readDuckdbQuery } from './duckdb-query.js';
+import { expandFiles, readFiles } from './files.js';
 import { readJson } from './json.js';
 import { readMysqlQuery } from './mysql-query.js';
 import { readNdjson } from './ndjson.js';
 import { readParquet } from './parquet.js';
+import { readPostgresQuery } from './postgres-query.js';
 import type { HeaderListener, SourceRow } from './source.js';
 
 export interface ReadSourceOptions {
@@ -18,18 +21,26 @@ export interface ReadSourceOptions {
 export function readSource(config: SourceConfig, options: ReadSourceOptions = {}): AsyncIterable<SourceRow> {
   switch (config.kind) {
     case 'csv':
-      return readCsvSource(config, options);
+      return config.files ? readFileSet(config.path, config.files, (path) => readCsvSource({ ...config, path }, options), true) : readCsvSource(config, options);
     case 'ndjson':
-      return readNdjson(config, options);
+      return config.files ? readFileSet(config.path, config.files, (path) => readNdjson({ ...config, path }, options), false) : readNdjson(config, options);
     case 'json':
-      return readJson(config, options);
+      return config.files ? readFileSet(config.path, config.files, (path) => readJson({ ...config, path }, options), false) : readJson(config, options);
     case 'parquet':
-      return readParquet(config, options);
+      return config.files ? readFileSet(config.path, config.files, (path) => readParquet({ ...config, path }, options), true) : readParquet(config, options);
     case 'mysql':
       return readMysqlQuery(config, options);
+    case 'postgres':
+      return readPostgresQuery(config);
+    case 'duckdb':
+      return readDuckdbQuery(config);
     default: {
       const never: never = config;
       throw new Error(`unknown source kind ${String(never)}`);
     }
   }
+}
+
+async function* readFileSet(where: string, files: FileSet, readOne: (file: string) => AsyncIterable<SourceRow>, sameColumns: boolean): AsyncGenerator<SourceRow> {
+  yield* readFiles(await expandFiles(where, files), readOne, sameColumns);
 }

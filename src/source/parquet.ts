@@ -284,7 +284,7 @@ export function dateText(days: number): string {
   return iso.slice(0, iso.indexOf('T'));
 }
 
-function timeText(units: bigint, digits: number): string {
+export function timeText(units: bigint, digits: number): string {
   const perSecond = UNITS[digits]!;
   const negative = units < 0n;
   const magnitude = negative ? -units : units;

@@ -4,6 +4,11 @@ export interface SourceRow {
   readonly fields: Readonly<Record<string, unknown>>;
   /** 1-based line (CSV: the line the record starts on; NDJSON: the line) or row number. */
   readonly line: number;
+  /**
+   * For a source of several files (a glob or a list): the file the record is in and its line
+   * there. `line` then counts on from one file to the next, so it only grows.
+   */
+  readonly origin?: { readonly file: string; readonly line: number };
 }
 
 /** A source's field names, known before (or without) any record: a CSV header, a Parquet schema, a query's columns. */
