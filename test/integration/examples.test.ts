@@ -1,19 +1,27 @@
 /**
  * Every example in examples/ runs end to end: apply into the test database, then a plan shows no
- * changes. Each example is copied to a temporary directory first, so runs leave nothing behind.
+ * changes, then the tables hold what the example's data says. Each example is copied to a
+ * temporary directory first, so runs leave nothing behind. An example with a `seed.sql` (the
+ * postgres one) reads from a fresh PostgreSQL database that the seed has filled.
  */
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialectOf, useTestDatabase } from '../helpers/database.js';
+import { useTestPostgres } from '../helpers/postgres.js';
 import { runCli } from '../helpers/workspace.js';
 
 const db = useTestDatabase();
+const pgdb = useTestPostgres();
 const EXAMPLES = resolve(import.meta.dirname, '../../examples');
 const examples = readdirSync(EXAMPLES).filter((name) => existsSync(join(EXAMPLES, name, 'pssync.yaml')));
 const scratch = mkdtempSync(join(tmpdir(), 'pssync-examples-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+beforeAll(async () => {
+  await pgdb.query(readFileSync(join(EXAMPLES, 'postgres', 'seed.sql'), 'utf8'));
+});
 
 /** Every destination variable the examples use, pointed at the test database. */
 function exampleEnv(): Record<string, string> {
@@ -23,12 +31,13 @@ function exampleEnv(): Record<string, string> {
     PLANETSCALE_DATABASE: db.name,
     PLANETSCALE_USERNAME: db.user,
     PLANETSCALE_PASSWORD: db.password,
+    PSSYNC_POSTGRES_URL: pgdb.url,
   };
 }
 
 describe(`examples (${dialectOf(db.version)})`, () => {
   it('has examples to run', () => {
-    expect(examples).toContain('quickstart');
+    expect(examples).toEqual(expect.arrayContaining(['quickstart', 'sources', 'postgres', 'duckdb', 'multi-file-csv']));
   });
 
   for (const example of examples) {
@@ -66,5 +75,64 @@ describe(`examples (${dialectOf(db.version)})`, () => {
       { plan_code: 'free', monthly_price: '0.00' },
       { plan_code: 'team', monthly_price: '29.00' },
     ]);
+  });
+
+  it('postgres: the rows of the query, every type exact (bigint beyond 2^53, numeric, timestamptz in UTC, jsonb, text[])', async () => {
+    const rows = await db.query<Record<string, unknown>>(
+      `SELECT CAST(account_id AS CHAR) AS account_id, external_id, email, plan, mrr, signed_up_at, trial_ends_on, is_active,
+              CAST(settings AS CHAR) AS settings, tags, api_calls_30d, last_active_on FROM account_health ORDER BY account_id`,
+    );
+    expect(rows.map((row) => row.account_id)).toEqual(['2', '3', '4', '9007199254740993']);
+    expect(rows[3]).toMatchObject({
+      external_id: 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11',
+      email: 'ada@example.com',
+      plan: 'enterprise',
+      mrr: '12500.00',
+      signed_up_at: '2025-11-30 22:30:00.123456', // 23:30:00.123456+01 in UTC
+      trial_ends_on: null,
+      is_active: 1,
+      tags: ['vip', 'emea'],
+      last_active_on: '2026-11-30',
+    });
+    expect(String(rows[3]!.settings).replace(/\s/g, '')).toContain('"api":12345678901234567890');
+    expect(rows[1]).toMatchObject({ plan: 'free', signed_up_at: '2026-06-01 19:15:30.500000', is_active: 0, tags: [], last_active_on: null });
+    // The usage is summed in PostgreSQL: the example's rows, summed again here from the seed.
+    const [usage] = await pgdb.query<{ total: string }>('SELECT sum(api_calls)::text AS total FROM pssync_example.daily_usage');
+    const [synced] = await db.query<{ total: string }>('SELECT CAST(SUM(api_calls_30d) AS CHAR) AS total FROM account_health');
+    expect(synced!.total).toBe(usage!.total);
+  });
+
+  it('duckdb: the join of the Parquet parts with the CSV, filtered; LIST and STRUCT as JSON', async () => {
+    const rows = await db.query<Record<string, unknown>>(
+      'SELECT CAST(user_id AS CHAR) AS user_id, country, lifecycle, churn_probability, calibrated_score, scored_at, top_features, model, model_version FROM at_risk_users ORDER BY user_id',
+    );
+    // The query's filter, recomputed from the generator's formulas: churn ≥ 0.5 or lifecycle at_risk.
+    const expected = [];
+    for (let i = 1; i <= 30; i++) {
+      const atRisk = i === 1 || i % 5 === 4;
+      if ((i * 37) % 100 >= 50 || atRisk) expected.push(i === 1 ? '9007199254740993' : String(i));
+    }
+    expect(rows.map((row) => row.user_id).sort()).toEqual(expected.sort());
+    const big = rows.find((row) => row.user_id === '9007199254740993');
+    expect(big).toMatchObject({
+      country: 'SE',
+      lifecycle: 'at_risk',
+      churn_probability: 0.37,
+      calibrated_score: '0.0053',
+      scored_at: '2026-12-01 06:00:01.234567',
+      top_features: ['tenure', 'usage_drop'],
+      model: { name: 'churn-xgb', version: 7 },
+      model_version: 7,
+    });
+    expect(rows.find((row) => row.user_id === '24')).toMatchObject({ model: { name: 'churn-xgb', version: 9 }, model_version: 9 });
+  });
+
+  it('multi-file-csv: every part of the export, once; empty fields are NULL', async () => {
+    const [totals] = await db.query<Record<string, unknown>>(
+      'SELECT COUNT(*) AS n, COUNT(DISTINCT day) AS days, CAST(SUM(revenue) AS CHAR) AS revenue, SUM(refunds IS NULL) AS unreported FROM daily_revenue',
+    );
+    expect({ ...totals, n: Number(totals!.n), days: Number(totals!.days), unreported: Number(totals!.unreported) }).toEqual({ n: 90, days: 30, revenue: '283864.05', unreported: 14 });
+    const [first] = await db.query<Record<string, unknown>>("SELECT orders, revenue, refunds FROM daily_revenue WHERE day = '2026-11-01' AND region = 'amer'");
+    expect(first).toEqual({ orders: 86, revenue: '3102.88', refunds: null });
   });
 });

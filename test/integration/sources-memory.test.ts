@@ -15,8 +15,10 @@ import { Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { parquetWriteFile } from 'hyparquet-writer';
 import { afterAll, describe, expect, it } from 'vitest';
+import { useTestPostgres } from '../helpers/postgres.js';
 
 const DIST = resolve(import.meta.dirname, '../../dist/source/open-source.js');
+const pgdb = useTestPostgres();
 const dir = mkdtempSync(join(tmpdir(), 'pssync-memory-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -171,4 +173,20 @@ describe('memory stays flat while a source is read', () => {
     expect([json.rows, ndjson.rows, parquet.rows]).toEqual([rows, rows, parquetRows]);
     for (const measured of [json, ndjson, parquet]) expect(measured.maxRssMB - measured.startRssMB).toBeLessThan(100);
   });
+
+  it('PostgreSQL: 100,000 wide rows come through the cursor a batch at a time', async () => {
+    const rows = 100_000;
+    await pgdb.query(`CREATE TABLE wide AS
+      SELECT g::bigint AS id, (g * 1.01)::numeric(14,2) AS amount, timestamptz '2026-01-01 00:00:00+00' + g * interval '1 second' AS seen_at,
+             jsonb_build_object('n', g, 'tags', jsonb_build_array('a', 'b')) AS profile, repeat(md5(g::text), 20) AS note
+      FROM generate_series(1, ${rows}) AS g`);
+    const [size] = await pgdb.query<{ bytes: string }>('SELECT sum(octet_length(note) + 80)::text AS bytes FROM wide');
+    const bytes = Number(size!.bytes);
+    expect(bytes).toBeGreaterThan(HEAP_MB * MB);
+    const measured = await measure({ kind: 'postgres', name: 'wide', url: pgdb.url, query: 'SELECT id, amount, seen_at, profile, note FROM wide ORDER BY id' });
+    report('postgres', bytes, measured, 'result');
+    expect(measured.rows).toBe(rows);
+    // Reading adds a few batches of rows to the process, far below the result's size.
+    expect((measured.maxRssMB - measured.startRssMB) * MB).toBeLessThan(bytes / 2);
+  }, 120_000);
 });

@@ -213,6 +213,33 @@ syncs:
     ]);
   });
 
+  it('100,000 rows: apply, the table holds them all, then plan shows no changes', async () => {
+    await pgdb.query(`CREATE TABLE many AS
+      SELECT g::bigint AS id, (g * 1.01)::numeric(14,2) AS amount, timestamptz '2026-01-01 00:00:00+00' + g * interval '1 second' AS seen_at
+      FROM generate_series(1, 100000) AS g`);
+    workspace.write(
+      'many.yaml',
+      `${HEADER}sources:
+  many: { kind: postgres, url: "\${PG_URL}", query: "SELECT id, amount, seen_at FROM many" }
+syncs:
+  many:
+    source: many
+    destination: db
+    table: pg_many
+    mode: mirror
+    primary_key: [id]
+    fields:
+      - { from: id, type: bigint }
+      - { from: amount, type: decimal(14,2) }
+      - { from: seen_at, type: datetime }
+`,
+    );
+    await applyThenNoChanges('many.yaml');
+    const [totals] = await db.query<Record<string, string>>('SELECT COUNT(*) AS n, CAST(SUM(amount) AS CHAR) AS amount, MAX(seen_at) AS last FROM pg_many');
+    const [expected] = await pgdb.query<Record<string, string>>("SELECT count(*)::text AS n, sum(amount)::text AS amount, to_char(max(seen_at), 'YYYY-MM-DD HH24:MI:SS') AS last FROM many");
+    expect(totals).toEqual(expected);
+  }, 120_000);
+
   describe('errors name the source and the row; the password never shows', () => {
     const manifest = (url: string, query: string, type = 'int') => `${HEADER}sources:
   users: { kind: postgres, url: "${url}", query: "${query}" }
