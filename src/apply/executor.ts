@@ -13,6 +13,7 @@ import { errorMessage, PssyncError } from '../model/errors.js';
 import { schemaChangeSql, type SchemaChange } from '../plan/schema-change.js';
 import { groupByTable } from '../plan/table-plan.js';
 import { TableRun, type Replan } from './table-run.js';
+import type { HeldTableLocks } from './table-locks.js';
 import { isError } from '../model/diagnostic.js';
 import { deleteGuardViolation } from '../plan/checks.js';
 import { syncHasChanges, type Plan, type SyncPlan } from '../plan/plan.js';
@@ -43,6 +44,8 @@ export interface ApplyOptions {
    * (after waiting for its lock, --lock-timeout): see TableRun.checkCurrent. Without it the plan is applied.
    */
   readonly replan?: Replan;
+  /** Table locks taken before the plan was made (table-locks.ts); the others are taken here. */
+  readonly heldLocks?: HeldTableLocks;
 }
 
 export interface DestinationSession {
@@ -69,7 +72,7 @@ export async function applyPlan(
   // Tables are independent: one failing does not stop the others. The syncs of one table run one
   // after the other under one lock, the table's DDL first (table-run.ts).
   const runner = options.runner ?? sequentialRunner;
-  const tables = groupByTable(plan.syncs).map((syncs) => new TableRun(syncs));
+  const tables = groupByTable(plan.syncs).map((syncs) => new TableRun(syncs, options.heldLocks?.get(syncs[0]!.destination, syncs[0]!.table)));
   const tableOf = new Map(tables.flatMap((table) => table.syncs.map((sync) => [sync.name, table] as const)));
   try {
     const reports = await runner(

@@ -22,7 +22,7 @@ export interface TableLock {
   readonly waited: boolean;
   /** Throws PSSYNC_E_LOCKED when the lock's connection was lost (the lock went with it). */
   assertHeld(): void;
-  /** Releases the lock and closes its connection (when it owns it). Never throws. */
+  /** Releases the lock and closes its connection (when it owns it). Never throws; once is enough. */
   release(): Promise<void>;
 }
 
@@ -64,6 +64,7 @@ export async function acquireTableLock(db: Db, database: string, table: string, 
   }
 
   let lostReason: string | undefined;
+  let released = false;
   const keepAlive = setInterval(() => {
     db.query('SELECT 1').catch((error: unknown) => {
       lostReason ??= errorMessage(error);
@@ -85,6 +86,8 @@ export async function acquireTableLock(db: Db, database: string, table: string, 
       }
     },
     async release() {
+      if (released) return;
+      released = true;
       clearInterval(keepAlive);
       try {
         if (lostReason === undefined && (!db.isOpen || db.isOpen())) await db.query('SELECT RELEASE_LOCK(?)', [name]);

@@ -2,7 +2,8 @@
  * The apply of one destination table: its syncs run one after the other under one table lock,
  * the table's DDL (carried by its first sync) runs once, and whether the plan is still current is
  * checked once, when the lock is first taken — so a later sync of the table never mistakes the
- * DDL this apply just ran for another writer's change.
+ * DDL this apply just ran for another writer's change. The CLI takes the lock before planning
+ * (table-locks.ts) and hands it in; then no other apply can have changed the table since the plan.
  */
 import type { Db } from '../db/connection.js';
 import type { Dialect } from '../dialect/dialect.js';
@@ -32,14 +33,20 @@ export class TableRun {
   /** Why the table's remaining syncs cannot run (lock refused, stale plan, DDL not run). */
   private blocked?: PssyncError;
 
-  constructor(readonly syncs: readonly SyncPlan[]) {
+  /** `heldSincePlan`: the table's lock, taken before the plan was made. */
+  constructor(
+    readonly syncs: readonly SyncPlan[],
+    private readonly heldSincePlan?: TableLock,
+  ) {
     this.pending = syncs.length;
+    this.lock = heldSincePlan;
   }
 
   /** Takes the table lock the first time; later syncs of the table share it. */
   async acquire(db: Db, options: TableLockOptions): Promise<TableLock> {
     this.throwIfBlocked();
     if (this.lock) return this.lock;
+    if (this.heldSincePlan) throw new PssyncError('PSSYNC_E_LOCKED', `the lock on table \`${this.syncs[0]!.table}\` was released before its syncs were done`);
     // The lock lives on a connection of its own for the whole apply of the table: the write
       // connection may be lost and reopened (retries), the lock must not go with it.
     const lockDb = db.fork ? await db.fork() : db;
@@ -68,7 +75,9 @@ export class TableRun {
     this.checked = true;
     const first = this.syncs[0]!;
     const schemaNow = schemaFingerprint(await introspectTable(db, first.table, { jsonIsLongtext: dialect.caps.jsonIsLongtext }));
-    if (!replan || (!this.lock?.waited && schemaNow === first.fingerprints.schema)) return;
+    // A lock held since before the plan: only a writer other than pssync can have changed the table.
+    const otherApplyMayHaveRun = this.lock?.waited === true && !this.heldSincePlan;
+    if (!replan || (!otherApplyMayHaveRun && schemaNow === first.fingerprints.schema)) return;
     const fresh = new Map((await replan(this.syncs)).map((sync) => [sync.name, sync]));
     const rowsOf = (sync: SyncPlan | undefined) => (sync ? operationsFingerprint([], sync.rows?.ops) : '');
     const changeOf = (syncs: Iterable<SyncPlan>) => [...syncs].find((sync) => sync.schema.change)?.schema.change;
@@ -88,7 +97,7 @@ export class TableRun {
     this.block(
       new PssyncError(
         'PSSYNC_E_PLAN_STALE',
-        `another apply changed \`${first.table}\` ${this.lock?.waited ? 'while this one waited for the table lock' : 'since this plan was made'}, so this plan is stale; nothing was written. Run apply again to plan against the new contents`,
+        `another apply changed \`${first.table}\` ${this.lock?.waited && !this.heldSincePlan ? 'while this one waited for the table lock' : 'since this plan was made'}, so this plan is stale; nothing was written. Run apply again to plan against the new contents`,
         { table: first.table },
       ),
     );

@@ -17,15 +17,18 @@ export interface PlanSession {
   readonly sessionFor: (name: string) => Promise<DestinationSession>;
 }
 
-/** `fingerprints`: false when the plan is neither saved, nor compared with a saved one, nor printed as JSON. */
+/**
+ * `fingerprints`: false when the plan is neither saved, nor compared with a saved one, nor printed as JSON.
+ * `destinations`: already opened (apply locks its tables first); closed here only on failure.
+ */
 export async function planSession(
   io: CliIo,
   config: Config,
   syncs: readonly string[] | undefined,
   progress: boolean,
   fingerprints = true,
+  destinations = new Destinations(config),
 ): Promise<PlanSession> {
-  const destinations = new Destinations(config);
   try {
     const runner = listrRunner({ enabled: progress, interactive: io.liveProgress, verb: 'plan' });
     const plan = await makePlan(config, destinations, { ...(syncs ? { syncs } : {}), runner, fingerprints });

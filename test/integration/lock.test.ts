@@ -3,8 +3,10 @@
  * Apply A is held mid-merge by a row lock a test transaction holds, so it surely owns the table
  * lock while apply B starts:
  *   - B fails fast with PSSYNC_E_LOCKED, naming A's lock connection, and writes nothing;
- *   - B with --lock-timeout waits; when A is done, B re-plans: the same desired state is now
- *     "no changes"; a different one is refused as stale (never applied from a stale plan);
+ *   - B with --lock-timeout waits *before it plans*; when A is done, B plans against A's result:
+ *     the same desired state is now "no changes", a different one is applied from a fresh plan;
+ *   - B that plans while A runs and A finishes before B asks for the lock (the race that let a
+ *     stale plan through) cannot happen: B holds the lock from before its plan;
  *   - B with a short --lock-timeout gives up after it.
  */
 import { join } from 'node:path';
@@ -102,11 +104,31 @@ describe(`one apply per table at a time (${dialectOf(db.version)})`, () => {
     expect(await tableRows(db.query, TABLE)).toEqual(data.a.rows);
   });
 
-  it('--lock-timeout waits for the other apply; the same desired state is then already there (no changes)', async () => {
+  it('--lock-timeout waits for the other apply before planning; the same desired state is then already there (no changes)', async () => {
     const { run, release } = await heldApply('a');
     const second = startCli(['apply', '--auto-approve', '--lock-timeout', '60'], { cwd: workspace.dir, env: env('a') });
     try {
-      await second.waitForStderr(/❯ apply/);
+      await second.waitForStderr(/waiting up to 60 s for another apply on database connection/);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(second.running).toBe(true);
+      // It waits before planning: no plan has been shown yet.
+      expect(second.stderr).not.toMatch(/Plan:|No changes/);
+    } finally {
+      await release();
+    }
+    const [first, waited] = await Promise.all([run.exited, second.exited]);
+    expect(first.code, first.stderr).toBe(0);
+    expect(waited.code, waited.stderr).toBe(0);
+    expect(waited.stderr).toContain('No changes. The destination matches the manifest.');
+    expect(await tableRows(db.query, TABLE)).toEqual(data.a.rows);
+    expect(await stagingTables(db.query)).toEqual([]);
+  });
+
+  it('--lock-timeout waits; a different desired state is then planned against the other apply\'s result and applied', async () => {
+    const { run, release } = await heldApply('a');
+    const second = startCli(['apply', '--auto-approve', '--lock-timeout', '60'], { cwd: workspace.dir, env: env('b') });
+    try {
+      await second.waitForStderr(/waiting up to 60 s for another apply on database connection/);
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect(second.running).toBe(true);
     } finally {
@@ -115,29 +137,56 @@ describe(`one apply per table at a time (${dialectOf(db.version)})`, () => {
     const [first, waited] = await Promise.all([run.exited, second.exited]);
     expect(first.code, first.stderr).toBe(0);
     expect(waited.code, waited.stderr).toBe(0);
-    expect(waited.stderr).toMatch(/✔ locked: no changes/);
-    expect(await tableRows(db.query, TABLE)).toEqual(data.a.rows);
-    expect(await stagingTables(db.query)).toEqual([]);
+    // B's plan was made from A's result ("a" rows → "bbb" rows: every row changes, none added).
+    expect(waited.stderr).toContain(`0 to insert, ${ROWS} to update, 0 to delete`);
+    expect(await tableRows(db.query, TABLE)).toEqual(data.b.rows);
+    const again = await workspace.run(['plan', '--detailed-exitcode'], env('b'));
+    expect(again.code, again.stderr).toBe(0);
   });
 
-  it('--lock-timeout waits; a plan the other apply made stale is refused, never applied; a re-run converges', async () => {
-    const { run, release } = await heldApply('a');
-    const second = startCli(['apply', '--auto-approve', '--lock-timeout', '60'], { cwd: workspace.dir, env: env('b') });
-    try {
-      await second.waitForStderr(/❯ apply/);
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    } finally {
-      await release();
-    }
-    const [first, waited] = await Promise.all([run.exited, second.exited]);
+  it('apply holds the table lock from before its plan reads anything, so no other apply can change the table in between', async () => {
+    // The source query sleeps 3 s before its first row: the plan is surely in progress meanwhile.
+    await db.query('CREATE TABLE slow_source (id BIGINT PRIMARY KEY, name VARCHAR(64))');
+    await db.query("INSERT INTO slow_source VALUES (1, 'one'), (2, 'two')");
+    workspace.write(
+      'slow.yaml',
+      `version: 1
+destinations:
+  db:
+    url: \${TEST_DATABASE_URL}
+sources:
+  slow:
+    kind: mysql
+    url: \${TEST_DATABASE_URL}
+    query: SELECT s.id, s.name FROM slow_source s JOIN (SELECT SLEEP(3) AS z) AS pause ON pause.z = 0
+syncs:
+  slow:
+    source: slow
+    destination: db
+    table: slow_target
+    mode: mirror
+    primary_key: [id]
+    fields:
+      - { from: id, to: id, type: bigint }
+      - { from: name, to: name, type: varchar(64) }
+`,
+    );
+    const env = { TEST_DATABASE_URL: db.url };
+    const planning = startCli(['apply', '-f', 'slow.yaml', '--auto-approve'], { cwd: workspace.dir, env });
+    const sleeping = await watcher.waitFor(/SLEEP\(3\)/, 1, planning.exited);
+    expect(sleeping, planning.stderr).toBeDefined();
+    const [holder] = await watcher.query<{ id: number | null }>('SELECT IS_USED_LOCK(?) AS id', [lockName(db.name, 'slow_target')]);
+    expect(holder?.id, 'the lock is held while the plan reads').not.toBeNull();
+    const second = await workspace.run(['apply', '-f', 'slow.yaml', '--auto-approve'], env);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain('PSSYNC_E_LOCKED');
+    expect(second.stderr).not.toMatch(/Plan:|No changes/); // refused before it planned
+    const first = await planning.exited;
     expect(first.code, first.stderr).toBe(0);
-    expect(waited.code).toBe(1);
-    expect(waited.stderr).toContain('PSSYNC_E_PLAN_STALE');
-    expect(waited.stderr).toContain('changed `locked_target` while this one waited for the table lock');
-    expect(await tableRows(db.query, TABLE)).toEqual(data.a.rows);
-    const again = await workspace.run(['apply', '--auto-approve'], env('b'));
-    expect(again.code, again.stderr).toBe(0);
-    expect(await tableRows(db.query, TABLE)).toEqual(data.b.rows);
+    expect(await db.query('SELECT id, name FROM slow_target ORDER BY id')).toEqual([
+      { id: '1', name: 'one' },
+      { id: '2', name: 'two' },
+    ]);
   });
 
   it('a short --lock-timeout gives up after it, with PSSYNC_E_LOCKED', async () => {

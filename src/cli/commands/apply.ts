@@ -1,12 +1,16 @@
 /**
- * `pssync apply`: plan, show, confirm (TTY) or require --auto-approve, then execute.
- * `pssync apply PLANFILE`: re-plan from the same inputs, refuse if anything changed since the
- * plan was saved, otherwise apply it (a saved plan was reviewed already: no prompt) — once.
+ * `pssync apply`: lock the tables, plan, show, confirm (TTY) or require --auto-approve, then execute.
+ * `pssync apply PLANFILE`: lock the tables, re-plan from the same inputs, refuse if anything
+ * changed since the plan was saved, otherwise apply it (a saved plan was reviewed already: no
+ * prompt) — once. The locks are held from before the plan to the end (table-locks.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { applyPlan } from '../../apply/executor.js';
+import { lockTables, type HeldTableLocks } from '../../apply/table-locks.js';
+import { Destinations, sessionsOf } from '../../destinations.js';
+import type { Config } from '../../manifest/types.js';
 import { PssyncError } from '../../model/errors.js';
-import { makePlan } from '../../pipeline.js';
+import { makePlan, selectSyncs } from '../../pipeline.js';
 import { planFileManifest, staleReasons } from '../../plan/plan-file.js';
 import { planHasErrors } from '../../plan/plan.js';
 import { renderReport } from '../../render/report.js';
@@ -35,8 +39,7 @@ export async function applyCommand(args: ApplyArgs, io: CliIo): Promise<number> 
   const config = await loadConfig(io, manifestPath(args.file, io.env, io.cwd));
   if (!config) return 1;
   // Applied at once, never saved: no fingerprints to take.
-  const session = await planSession(io, config, args.sync, true, false);
-  try {
+  return planUnderLock(io, config, args, args.sync, false, async (session, locks) => {
     if (!reviewable(session, io)) return 1;
     if (!hasWork(session)) return 0;
     if (!args.autoApprove) {
@@ -46,10 +49,8 @@ export async function applyCommand(args: ApplyArgs, io: CliIo): Promise<number> 
         return 1;
       }
     }
-    return await execute(session, args, io);
-  } finally {
-    await session.destinations.close();
-  }
+    return execute(session, locks, args, io);
+  });
 }
 
 async function applySavedPlan(args: ApplyArgs, planFile: string, io: CliIo): Promise<number> {
@@ -62,18 +63,38 @@ async function applySavedPlan(args: ApplyArgs, planFile: string, io: CliIo): Pro
   }
   const config = await loadConfig(io, planFileManifest(planFile, saved));
   if (!config) return 1;
-  const session = await planSession(io, config, saved.partial ? saved.selected_syncs : undefined, true);
-  try {
+  return planUnderLock(io, config, args, saved.partial ? saved.selected_syncs : undefined, true, async (session, locks) => {
     const reasons = staleReasons(saved, session.plan, session.json);
     if (reasons.length) {
       throw new PssyncError('PSSYNC_E_PLAN_STALE', `the saved plan is stale; nothing was written:\n  - ${reasons.join('\n  - ')}\nRun pssync plan again and review the new plan.`);
     }
     if (!reviewable(session, io)) return 1;
-    const code = hasWork(session) ? await execute(session, args, io) : 0;
+    const code = hasWork(session) ? await execute(session, locks, args, io) : 0;
     if (code === 0) await writePlanFile(planFile, { ...saved, applied_at: new Date().toISOString() });
     return code;
+  });
+}
+
+/** Takes the locks of the tables the syncs write, plans, runs `body`; releases and closes at the end. */
+async function planUnderLock(
+  io: CliIo,
+  config: Config,
+  args: ApplyArgs,
+  syncNames: readonly string[] | undefined,
+  fingerprints: boolean,
+  body: (session: PlanSession, locks: HeldTableLocks) => Promise<number>,
+): Promise<number> {
+  const destinations = new Destinations(config);
+  let locks: HeldTableLocks | undefined;
+  try {
+    locks = await lockTables(selectSyncs(config, syncNames), sessionsOf(config, destinations), {
+      timeoutSeconds: args.lockTimeout,
+      onWait: (table, holder) => io.err(`table \`${table}\`: waiting up to ${args.lockTimeout} s for ${holder}\n`),
+    });
+    return await body(await planSession(io, config, syncNames, true, fingerprints, destinations), locks);
   } finally {
-    await session.destinations.close();
+    await locks?.releaseAll();
+    await destinations.close();
   }
 }
 
@@ -91,13 +112,14 @@ function hasWork(session: PlanSession): boolean {
   return session.json.changes || session.plan.syncs.some((sync) => sync.rejections.length > 0 || sync.diagnostics.some((diagnostic) => diagnostic.code === 'PSSYNC_W_STAGING_LEFTOVER'));
 }
 
-async function execute(session: PlanSession, args: ApplyArgs, io: CliIo): Promise<number> {
+async function execute(session: PlanSession, locks: HeldTableLocks, args: ApplyArgs, io: CliIo): Promise<number> {
   const report = await applyPlan(session.plan, session.sessionFor, {
+    heldLocks: locks,
     allowDeletes: args.allowDeletes,
     lockTimeoutSeconds: args.lockTimeout,
     runId: randomBytes(4).toString('hex'),
     runner: listrRunner({ enabled: true, interactive: io.liveProgress, verb: 'apply' }),
-    // After another apply changed a table: is this plan still what the table needs?
+    // After a writer other than pssync changed a table's schema: is this plan still what it needs?
     replan: async (syncs) => (await makePlan(session.config, session.destinations, { syncs: syncs.map((sync) => sync.name), fingerprints: false })).syncs,
   });
   io.err(renderReport(report, io.stderrStyle));
