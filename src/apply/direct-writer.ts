@@ -24,7 +24,8 @@ import { rangeText } from './pack.js';
 import { keyText, KEYS_SHOWN, type CountedWrite, type WriteOp } from './row-count.js';
 import { arrayBatches, CLAIM_ROWS, sendRows, type RowFeed, type RowStatementText } from './row-statements.js';
 import { literalsFor } from './sql-text.js';
-import type { StatementRunner, WriteContext, Writer } from './writer.js';
+import type { StatementRunner } from './statement-runner.js';
+import type { WriteContext, Writer } from './writers.js';
 
 /** Rows in the first statement; later ones adapt to measured latency. */
 const INITIAL_ROWS = 1_000;

@@ -24,7 +24,8 @@ import type { RunReport, SyncRunReport } from './run-report.js';
 import { stagingPrefixFor } from './staging-names.js';
 import { dropTableSql } from './staging-sql.js';
 import { stagingWriter } from './staging-writer.js';
-import { StatementRunner, type WriteContext, type Writer } from './writer.js';
+import { StatementRunner } from './statement-runner.js';
+import type { WriteContext, Writer } from './writers.js';
 import { directWriter } from './direct-writer.js';
 import { addedColumnsOf, raceMismatch } from './ddl-race.js';
 

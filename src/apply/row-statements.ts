@@ -7,9 +7,8 @@
  */
 import type { Row } from '../model/row.js';
 import { packRows, type PackedStatement } from './pack.js';
-import { packRowsAhead } from './pack-ahead.js';
 import type { CountedWrite } from './row-count.js';
-import { mustShrink, type StatementRunner } from './writer.js';
+import { mustShrink, type StatementRunner } from './statement-runner.js';
 
 /** Rows taken from the feed at a time. */
 export const CLAIM_ROWS = 2_048;
@@ -81,7 +80,7 @@ export async function sendRows(options: SendRowsOptions): Promise<void> {
   const build = async (from: number): Promise<Built | undefined> => {
     await fill(from, chunk.size);
     if (from >= buffer.length) return undefined;
-    return { ...(await packRowsAhead(buffer.length, from, texts, chunk.size, maxBytes)), from };
+    return { ...(await packRows(buffer.length, from, texts, chunk.size, maxBytes)), from };
   };
 
   let current: Built | undefined;
@@ -103,7 +102,7 @@ export async function sendRows(options: SendRowsOptions): Promise<void> {
       } catch (error) {
         // Too big or too slow: the same rows again, in statements half the size.
         if (!mustShrink(error) || !chunk.halve(statement.rows)) throw error;
-        current = { ...packRows(buffer.length, statement.from, texts, chunk.size, maxBytes), from: statement.from };
+        current = { ...(await packRows(buffer.length, statement.from, texts, chunk.size, maxBytes)), from: statement.from };
         continue;
       } finally {
         running = undefined;

@@ -25,7 +25,8 @@ import {
   STAGING_INSERT_SUFFIX,
   type DiffOp,
 } from './staging-sql.js';
-import { mustShrink, type WriteContext, type Writer } from './writer.js';
+import { mustShrink } from './statement-runner.js';
+import type { WriteContext, Writer } from './writers.js';
 
 
 /** Rows per staging INSERT; the byte budget usually binds first. */

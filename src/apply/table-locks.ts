@@ -8,13 +8,19 @@
  * wait for each other in a cycle. When one cannot be had, the ones taken are released and the
  * apply stops before planning: nothing was read, nothing was written.
  */
-import type { DestinationSession } from './executor.js';
+import type { Db } from '../db/connection.js';
 import { tableKey } from '../plan/table-plan.js';
 import { acquireTableLock, lockName, type TableLock } from './lock.js';
 
 export interface LockTarget {
   readonly destination: string;
   readonly table: string;
+}
+
+/** Where a destination's locks are taken (a DestinationSession will do). */
+export interface LockSession {
+  readonly db: Db;
+  readonly database: string;
 }
 
 export interface LockAllOptions {
@@ -38,10 +44,10 @@ export class HeldTableLocks {
 
 export async function lockTables(
   targets: readonly LockTarget[],
-  sessionFor: (destination: string) => Promise<DestinationSession>,
+  sessionFor: (destination: string) => Promise<LockSession>,
   options: LockAllOptions,
 ): Promise<HeldTableLocks> {
-  const unique = new Map<string, LockTarget & { session: DestinationSession; name: string }>();
+  const unique = new Map<string, LockTarget & { session: LockSession; name: string }>();
   for (const target of targets) {
     const key = tableKey(target);
     if (unique.has(key)) continue;

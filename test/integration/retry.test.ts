@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { literalsFor, STAGING_INSERT_SUFFIX, createStagingSql, stagingInsertPrefix, stagingTuple } from '../../src/apply/staging-sql.js';
-import { StatementRunner } from '../../src/apply/writer.js';
+import { StatementRunner } from '../../src/apply/statement-runner.js';
 import { openDestination, type Db } from '../../src/db/connection.js';
 import type { DestinationConfig } from '../../src/manifest/types.js';
 import { dialectOf, useTestDatabase } from '../helpers/database.js';

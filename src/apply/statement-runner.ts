@@ -1,4 +1,8 @@
-/** The interface both writers (staging, direct) implement, and the shared statement runner. */
+/**
+ * Runs one sync's statements on its write connection: retries transient failures (reconnecting
+ * first when the connection was lost), checks every write's row count against what it was meant
+ * to change, checks the table lock is still held, and keeps the statement figures for the report.
+ */
 import type { Db, SqlRow, SqlValue, WriteOutcome } from '../db/connection.js';
 import { classifyError, type ErrorClass } from '../dialect/error-class.js';
 import { errorNumber, type Dialect } from '../dialect/dialect.js';
@@ -10,25 +14,6 @@ import { judgeWrite, rowCountError, RowTally, type CountedWrite, type RowCounts 
 
 /** A duplicate key: on a retry of an INSERT whose COMMIT's answer was lost, maybe its own rows. */
 const ER_DUP_ENTRY = 1062;
-
-export interface WriteContext {
-  readonly db: Db;
-  readonly dialect: Dialect;
-  readonly plan: SyncPlan;
-  readonly runId: string;
-  readonly maxAllowedPacket: number;
-  readonly run: StatementRunner;
-  readonly onProgress: ProgressListener;
-}
-
-export interface Writer {
-  /** Work before DDL: nothing in the destination table changes (staging load). */
-  prepare(): Promise<void>;
-  /** Writes the planned row operations into the destination table. */
-  write(): Promise<void>;
-  /** Always runs, also after a failure. */
-  cleanup(): Promise<void>;
-}
 
 export interface StatementOptions {
   /** What the statement does, for error messages: "merging rows 1–5,000 into `t`". */
