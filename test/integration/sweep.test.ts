@@ -395,7 +395,7 @@ describe(`adversarial sweep (${dialectOf(db.version)})`, () => {
     await db.query('CREATE TABLE instants (id INT PRIMARY KEY, ts TIMESTAMP NULL, dt DATETIME)');
     await db.query("INSERT INTO instants VALUES (1, '2024-06-01 12:00:00', '2024-06-01 12:00:00')");
     await db.query("SET SESSION time_zone = '+00:00'");
-    const [{ zone }] = await db.query<{ zone: string }>('SELECT @@GLOBAL.time_zone AS zone');
+    const zone = (await db.query<{ zone: string }>('SELECT @@GLOBAL.time_zone AS zone'))[0]!.zone;
     await db.query("SET GLOBAL time_zone = '+05:30'");
     try {
       workspace.write(
