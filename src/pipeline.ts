@@ -26,6 +26,7 @@ import { sourceDiagnostics, rejectionDiagnostics } from './mapping/source-diagno
 import { sequentialRunner, type ProgressListener, type SyncRunner } from './progress.js';
 import { stagingPrefixFor } from './apply/staging-names.js';
 import type { Destinations } from './destinations.js';
+import { unmappedRequiredColumns } from './plan/insert-requirements.js';
 import { sharedUniqueCollisions, tableKeyProblems, writtenUniqueKeys } from './mapping/unique-keys.js';
 import { uniqueKeyCollisions } from './introspect/unique-holders.js';
 import { rowBatchesOf } from './plan/planned-rows.js';
@@ -101,7 +102,7 @@ async function planSync(config: Config, sync: SyncConfig, destinations: Destinat
     const { records, columns, diagnostics: missing } = await prepareSource(sync, source, { live, dialect: facts.dialect, defaultCollation: facts.defaultCollation });
     const schema = planSchema(sync, columns, live, facts.dialect);
     const collationErrors = (await keyCollationProblems(collations, columns)).map((message): Diagnostic => ({ code: 'PSSYNC_E_COLLATION', severity: 'error', sync: sync.name, message }));
-    const early = [...warnings, ...schema.diagnostics, ...missing, ...collationErrors, ...tableKeyProblems(sync, columns, live)];
+    const early = [...warnings, ...schema.diagnostics, ...missing, ...collationErrors, ...tableKeyProblems(sync, columns, live), ...unmappedRequiredColumns(sync, columns, live)];
     const uniqueKeys = writtenUniqueKeys(live, columns);
     if (early.some((diagnostic) => diagnostic.severity === 'error')) {
       await records.close(); // an unread query source would keep its connection (and the process) open

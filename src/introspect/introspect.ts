@@ -5,7 +5,7 @@ import { parseTableSpec } from './parse.js';
 
 export const STAGING_PREFIX = '_pssync_stage_';
 
-const COLUMNS_QUERY = `SELECT COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLLATION_NAME, EXTRA, GENERATION_EXPRESSION
+const COLUMNS_QUERY = `SELECT COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLLATION_NAME, EXTRA, GENERATION_EXPRESSION, COLUMN_DEFAULT
   FROM information_schema.COLUMNS
   WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?
   ORDER BY ORDINAL_POSITION`;
@@ -26,6 +26,8 @@ const JSON_CHECKS_QUERY = `SELECT CHECK_CLAUSE
   FROM information_schema.CHECK_CONSTRAINTS
   WHERE CONSTRAINT_SCHEMA = DATABASE() AND TABLE_NAME = ? AND CHECK_CLAUSE LIKE 'json\\_valid(%'`;
 
+const TABLE_TYPE_QUERY = 'SELECT TABLE_TYPE FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?';
+
 export interface IntrospectOptions {
   /** The server stores JSON as LONGTEXT (dialect caps.jsonIsLongtext): find JSON columns by their check. */
   readonly jsonIsLongtext?: boolean;
@@ -37,7 +39,11 @@ export async function introspectTable(db: Db, table: string, options: Introspect
   const primaryKey = await db.query(PRIMARY_KEY_QUERY, [table]);
   const jsonChecks = options.jsonIsLongtext ? await db.query(JSON_CHECKS_QUERY, [table]) : [];
   const uniqueKeys = await db.query(UNIQUE_KEYS_QUERY, [table]);
-  return parseTableSpec(table, columns, primaryKey, jsonChecks, uniqueKeys);
+  const spec = parseTableSpec(table, columns, primaryKey, jsonChecks, uniqueKeys);
+  // A view has no indexes, so only a relation without any unique key can be one: a keyed table costs no extra round trip.
+  if (!spec || uniqueKeys.length > 0) return spec;
+  const [kind] = await db.query(TABLE_TYPE_QUERY, [table]);
+  return kind?.[0] === 'VIEW' ? { ...spec, view: true } : spec;
 }
 
 export async function countTables(db: Db): Promise<number> {

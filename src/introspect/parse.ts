@@ -2,7 +2,7 @@
 import { parseColumnType } from '../model/column-type.js';
 import type { IndexPart, LiveColumn, TableSpec, UniqueKey } from '../model/table.js';
 
-/** One row of COLUMNS_QUERY: name, COLUMN_TYPE, IS_NULLABLE, COLLATION_NAME, EXTRA, GENERATION_EXPRESSION. */
+/** One row of COLUMNS_QUERY: name, COLUMN_TYPE, IS_NULLABLE, COLLATION_NAME, EXTRA, GENERATION_EXPRESSION, COLUMN_DEFAULT. */
 export type ColumnRow = readonly (string | null)[];
 
 /** Column names of MariaDB `json_valid(`col`)` check clauses. */
@@ -20,6 +20,16 @@ export function jsonCheckedColumns(checkRows: readonly ColumnRow[]): Set<string>
  * `PERSISTENT GENERATED` on older MariaDB. Not MySQL's `DEFAULT_GENERATED` (an expression default).
  */
 const GENERATED_EXTRA = /\b(?:VIRTUAL|STORED|PERSISTENT) GENERATED\b/i;
+
+/**
+ * NOT NULL without a default (COLUMN_DEFAULT is NULL for a NOT NULL column on MySQL and MariaDB
+ * alike), neither generated nor AUTO_INCREMENT: a strict-mode INSERT that omits it fails (1364).
+ * A row without COLUMN_DEFAULT (undefined: an older capture) says nothing.
+ */
+function needsValueOnInsert(nullable: string | null | undefined, extra: string | null | undefined, columnDefault: string | null | undefined): boolean {
+  if (nullable !== 'NO' || columnDefault !== null) return false;
+  return !/\bauto_increment\b/i.test(extra ?? '') && !GENERATED_EXTRA.test(extra ?? '');
+}
 
 /** Rows of UNIQUE_KEYS_QUERY (INDEX_NAME, COLUMN_NAME, SUB_PART, in index order) by index. */
 export function parseUniqueKeys(rows: readonly ColumnRow[]): UniqueKey[] {
@@ -42,7 +52,7 @@ export function parseTableSpec(
 ): TableSpec | undefined {
   if (columnRows.length === 0) return undefined;
   const jsonColumns = jsonCheckedColumns(jsonCheckRows);
-  const columns: LiveColumn[] = columnRows.map(([name, columnType, nullable, collation, extra, expression]) => {
+  const columns: LiveColumn[] = columnRows.map(([name, columnType, nullable, collation, extra, expression, columnDefault]) => {
     const isJson = columnType === 'longtext' && jsonColumns.has((name ?? '').toLowerCase());
     const type = parseColumnType(isJson ? 'json' : (columnType ?? ''));
     return {
@@ -52,6 +62,7 @@ export function parseTableSpec(
       nullable: nullable === 'YES',
       ...(collation ? { collation } : {}),
       ...(extra && GENERATED_EXTRA.test(extra) ? { generated: { expression: expression ?? '' } } : {}),
+      ...(needsValueOnInsert(nullable, extra, columnDefault) ? { needsValueOnInsert: true as const } : {}),
     };
   });
   const primaryKey = primaryKeyRows.map(([name]) => name ?? '');

@@ -32,6 +32,8 @@ export function createRowMapper(columns: readonly TargetColumn[]): RowMapper {
     };
   });
 
+  // A NULL the column cannot hold is a bad row now, not a failed statement mid-apply.
+  const notNull = columns.map((column) => column.live?.nullable === false && !column.isKey);
   return (fields) => {
     const values: Value[] = new Array<Value>(columns.length);
     let problems: RowProblem[] | undefined;
@@ -43,6 +45,8 @@ export function createRowMapper(columns: readonly TargetColumn[]): RowMapper {
       } else if (result.value === null && column.isKey) {
         const from = column.origin.kind === 'field' ? column.origin.from : column.name;
         (problems ??= []).push({ code: 'PSSYNC_E_ROW_KEY_MISSING', column: column.name, message: `key field \`${from}\` is missing or NULL` });
+      } else if (result.value === null && notNull[index]) {
+        (problems ??= []).push({ code: 'PSSYNC_E_ROW_VALUE', column: column.name, message: `NULL into a NOT NULL column (\`${column.name}\` ${column.live!.columnType} NOT NULL)` });
       } else {
         values[index] = result.value;
       }

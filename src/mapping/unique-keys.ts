@@ -90,6 +90,11 @@ function uniqueKeyProblem(key: UniqueKey, live: TableSpec, columns: readonly Tar
 export function tableKeyProblems(sync: SyncConfig, columns: readonly TargetColumn[], live: TableSpec | undefined): Diagnostic[] {
   if (!live) return [];
   const where = { sync: sync.name, file: sync.position.file, line: sync.position.line, column: sync.position.column };
+  if (live.view) {
+    // Writes through a view land in its base table (mode insert), or fail for want of a key.
+    const message = `\`${live.name}\` is a view, not a table: pssync writes base tables only and reads their keys; sync into the table the view reads from, or give the sync another table name`;
+    return [{ ...where, code: 'PSSYNC_E_NOT_A_TABLE', severity: 'error', message }];
+  }
   const problems: Diagnostic[] = [];
   for (const column of columns) {
     if (!column.live?.generated) continue;

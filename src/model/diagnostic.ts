@@ -26,6 +26,8 @@ export type DiagnosticCode =
   | 'PSSYNC_E_UNIQUE_KEY' // a write would collide with another row on a unique key, or a unique key pssync cannot check
   | 'PSSYNC_E_ROW_UNIQUE_DUPLICATE' // two source rows with the same unique-key values
   | 'PSSYNC_E_GENERATED_COLUMN' // a field mapped onto a generated column
+  | 'PSSYNC_E_NOT_A_TABLE' // the destination table is a view
+  | 'PSSYNC_E_REQUIRED_COLUMN' // a mode that inserts leaves a NOT NULL column without a default unmapped
   | 'PSSYNC_W_TYPE_MISMATCH' // declared type differs from the live one
   | 'PSSYNC_W_STAGING_LEFTOVER'; // staging tables left by an earlier run
 

@@ -12,6 +12,8 @@ export interface LiveColumn {
   readonly collation?: string;
   /** A generated column (`AS (expr) VIRTUAL|STORED|PERSISTENT`): the server computes it, nobody writes it. */
   readonly generated?: { readonly expression: string };
+  /** NOT NULL without a default, not generated, not AUTO_INCREMENT: every INSERT must give it a value. */
+  readonly needsValueOnInsert?: true;
 }
 
 /** One part of an index: a column (or an expression: MySQL functional key parts), maybe a prefix of it. */
@@ -36,6 +38,8 @@ export interface TableSpec {
   readonly primaryKeyParts?: readonly IndexPart[];
   /** Unique keys besides the primary key (information_schema.STATISTICS NON_UNIQUE = 0). */
   readonly uniqueKeys?: readonly UniqueKey[];
+  /** A view by that name, not a base table: pssync does not write through views. */
+  readonly view?: boolean;
 }
 
 export function findColumn(table: TableSpec, name: string): LiveColumn | undefined {

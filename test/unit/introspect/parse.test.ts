@@ -72,6 +72,10 @@ describe('parseTableSpec: MariaDB 10.11 (captured)', () => {
     expect(spec.columns.some((column) => column.generated)).toBe(false);
   });
 
+  it('NOT NULL columns without a default need a value on insert (COLUMN_DEFAULT NULL, not the text NULL)', () => {
+    expect(spec.columns.filter((column) => column.needsValueOnInsert).map((column) => column.name)).toEqual(['id', 'tenant', 'status']);
+  });
+
   it('type details: precision/scale, fsp, unsigned, boolean width, enum members with a quote', () => {
     const byName = new Map(spec.columns.map((column) => [column.name, column.type]));
     expect(byName.get('price')).toMatchObject({ precision: 12, scale: 2, unsigned: false });
@@ -186,6 +190,18 @@ describe('parseTableSpec: generated columns and functional key parts', () => {
       ['p', '`id` + 2'],
       ['at', null],
     ]);
+  });
+
+  it('needing a value on insert: NOT NULL without a default, but not AUTO_INCREMENT or generated; a row without COLUMN_DEFAULT says nothing', () => {
+    const columns = parseTableSpec('t', [
+      ['id', 'int', 'NO', null, 'auto_increment', '', null],
+      ['g', 'int', 'NO', null, 'STORED GENERATED', '`id` + 1', null],
+      ['owner', 'varchar(10)', 'NO', null, '', '', null],
+      ['kind', 'varchar(10)', 'NO', null, '', '', "'x'"],
+      ['note', 'varchar(10)', 'YES', null, '', '', null],
+      ['old', 'varchar(10)', 'NO', null, '', ''],
+    ], [['id']])!.columns;
+    expect(columns.filter((column) => column.needsValueOnInsert).map((column) => column.name)).toEqual(['owner']);
   });
 
   it('a functional key part (MySQL 8: COLUMN_NAME NULL) is a part without a column', () => {

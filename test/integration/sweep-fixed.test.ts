@@ -1,0 +1,144 @@
+/**
+ * Sweep findings F2 and F3 (docs/sweep-findings.md), fixed: a NULL for a NOT NULL column is a row
+ * error at plan time (nothing half-written); a view with the table's name is refused in every mode.
+ */
+import { describe, expect, it } from 'vitest';
+import { dialectOf, useTestDatabase } from '../helpers/database.js';
+import { useWorkspace } from '../helpers/workspace.js';
+
+const db = useTestDatabase();
+const workspace = useWorkspace();
+const env = () => ({ TEST_DATABASE_URL: db.url });
+
+interface SyncOptions {
+  readonly mode?: string;
+  readonly key?: readonly string[];
+  readonly strategy?: string;
+  /** Field lines (`{ from: a, to: b }`); omitted: every source field. */
+  readonly fields?: readonly string[];
+  readonly extra?: string;
+}
+
+/** A manifest with one sync `s` from source `src` (its YAML body given) into `table`. */
+function manifest(table: string, source: string, options: SyncOptions = {}): string {
+  const fields = options.fields ? `    fields:\n${options.fields.map((field) => `      - ${field}`).join('\n')}\n` : '';
+  return `version: 1
+destinations:
+  db: { url: "\${TEST_DATABASE_URL}" }
+sources:
+  src: ${source}
+syncs:
+  s:
+    source: src
+    destination: db
+    table: ${table}
+    mode: ${options.mode ?? 'mirror'}
+    strategy: ${options.strategy ?? 'auto'}
+    primary_key: [${(options.key ?? ['id']).join(', ')}]
+${options.extra ?? ''}${fields}`;
+}
+
+/** Writes the manifest (and a data file), returns the manifest's name. */
+function project(name: string, table: string, source: string, options: SyncOptions = {}): string {
+  return workspace.write(`${name}.yaml`, manifest(table, source, options));
+}
+
+async function rows(sql: string, params: unknown[] = []): Promise<unknown[][]> {
+  return (await db.query<Record<string, unknown>>(sql, params)).map((row) =>
+    Object.values(row).map((value) => (typeof value === 'number' ? String(value) : Buffer.isBuffer(value) ? value.toString('hex') : value)),
+  );
+}
+
+async function apply(file: string): Promise<void> {
+  const result = await workspace.run(['apply', '-f', file, '--auto-approve', '--allow-deletes'], env());
+  expect(result.code, result.stdout + result.stderr).toBe(0);
+}
+
+/** A plan right after an apply has no changes. */
+async function converged(file: string): Promise<void> {
+  const result = await workspace.run(['plan', '-f', file, '--detailed-exitcode'], env());
+  expect(result.code, result.stdout + result.stderr).toBe(0);
+}
+
+async function applyAndConverge(file: string): Promise<void> {
+  await apply(file);
+  await converged(file);
+}
+
+interface PlanJson {
+  syncs: Array<{ rows?: { insert: number; update: number; delete: number; skip: number }; errors: Array<{ code: string; message: string; line?: number; file?: string }> }>;
+}
+
+async function planJson(file: string): Promise<{ code: number; plan: PlanJson; output: string }> {
+  const result = await workspace.run(['plan', '-f', file, '--format', 'json'], env());
+  return { code: result.code, plan: JSON.parse(result.stdout) as PlanJson, output: result.stdout + result.stderr };
+}
+
+/** Plan fails with `code` (message matching `words`), apply refuses, the table is unchanged. */
+async function refused(file: string, code: string, words: RegExp, table: string): Promise<void> {
+  const before = await rows(`SELECT * FROM \`${table}\` ORDER BY 1`);
+  const { code: exit, plan, output } = await planJson(file);
+  expect(exit, output).toBe(1);
+  const errors = plan.syncs.flatMap((sync) => sync.errors);
+  const error = errors.find((candidate) => candidate.code === code);
+  expect(error, output).toBeDefined();
+  expect(error!.message).toMatch(words);
+  const result = await workspace.run(['apply', '-f', file, '--auto-approve', '--allow-deletes'], env());
+  expect(result.code, result.stdout + result.stderr).toBe(1);
+  expect(result.stderr).toContain('Nothing was applied');
+  expect(await rows(`SELECT * FROM \`${table}\` ORDER BY 1`)).toEqual(before);
+}
+
+describe(`adversarial sweep, fixed findings (${dialectOf(db.version)})`, () => {
+  it('F1: upsert into a table with an unmapped NOT NULL column without a default: refused at plan time, nothing written', async () => {
+    await db.query('CREATE TABLE no_default (id INT PRIMARY KEY, name VARCHAR(20), owner VARCHAR(10) NOT NULL)');
+    await db.query("INSERT INTO no_default VALUES (1, 'one', 'ann')");
+    workspace.write('no-default.csv', 'id,name\n1,ONE\n2,two\n');
+    const file = project('no-default-upsert', 'no_default', '{ kind: csv, path: no-default.csv }', { mode: 'upsert' });
+    // Before the fix: the plan was clean (+1 ~1); apply failed at the INSERT with error 1364
+    // "Field 'owner' doesn't have a default value".
+    const { code, output } = await planJson(file);
+    expect(code, output).toBe(1);
+    expect(output).toMatch(/owner/);
+    expect(output).toContain('PSSYNC_E_REQUIRED_COLUMN');
+    expect(output).toMatch(/NOT NULL column\(s\) without a default that the sync does not map: `owner` varchar\(10\)/);
+    const result = await workspace.run(['apply', '-f', file, '--auto-approve'], env());
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('Nothing was applied');
+    expect(await rows('SELECT id, name, owner FROM no_default ORDER BY id')).toEqual([['1', 'one', 'ann']]);
+  });
+
+  it('F2: a NULL source value for a NOT NULL column is a row error at plan time', async () => {
+    await db.query("CREATE TABLE not_null (id INT PRIMARY KEY, b VARCHAR(10) NOT NULL DEFAULT 'x')");
+    await db.query("INSERT INTO not_null VALUES (1, 'kept')");
+    workspace.write('not-null.csv', 'id,b\n1,\n2,fine\n');
+    const file = project('not-null', 'not_null', '{ kind: csv, path: not-null.csv }');
+    // Before the fix: the plan showed ~1 (b: "kept" → NULL) +1; apply inserts row 2, then the UPDATE fails
+    // with error 1048 "Column 'b' cannot be null": a half-written table.
+    const { code, plan, output } = await planJson(file);
+    expect(code, output).toBe(1);
+    const errors = plan.syncs[0]!.errors;
+    expect(errors.find((error) => error.code === 'PSSYNC_E_ROW_VALUE')).toMatchObject({ line: 2, message: expect.stringMatching(/`b`.*NULL/i) });
+    await workspace.run(['apply', '-f', file, '--auto-approve', '--allow-deletes'], env());
+    expect(await rows('SELECT id, b FROM not_null ORDER BY id')).toEqual([['1', 'kept']]);
+  });
+
+  it('F3: a VIEW with the table name is a clear error ("is a view") in every mode, nothing written through it', async () => {
+    await db.query('CREATE TABLE base_rows (id INT PRIMARY KEY, name VARCHAR(20))');
+    await db.query("INSERT INTO base_rows VALUES (1, 'base')");
+    await db.query('CREATE VIEW shown AS SELECT id, name FROM base_rows');
+    workspace.write('view.csv', 'id,name\n1,x\n2,y\n');
+    for (const mode of ['insert', 'upsert', 'mirror']) {
+      // Before the fix: upsert and mirror said "table `shown` has no primary key" (true of any view, but it
+      // did not say it is a view); insert wrote both rows THROUGH the view into base_rows.
+      const file = project(`view-${mode}`, 'shown', '{ kind: csv, path: view.csv }', { mode });
+      const { code, output } = await planJson(file);
+      expect(code, `${mode}: ${output}`).toBe(1);
+      expect(output, mode).toMatch(/`shown` is a view/i);
+      const result = await workspace.run(['apply', '-f', file, '--auto-approve', '--allow-deletes'], env());
+      expect(result.code, mode).toBe(1);
+      expect(await rows('SELECT id, name FROM base_rows ORDER BY id'), mode).toEqual([['1', 'base']]);
+    }
+  });
+
+});
