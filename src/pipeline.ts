@@ -102,7 +102,7 @@ async function planSync(config: Config, sync: SyncConfig, destinations: Destinat
     const { records, columns, diagnostics: missing } = await prepareSource(sync, source, { live, dialect: facts.dialect, defaultCollation: facts.defaultCollation });
     const schema = planSchema(sync, columns, live, facts.dialect);
     const collationErrors = (await keyCollationProblems(collations, columns)).map((message): Diagnostic => ({ code: 'PSSYNC_E_COLLATION', severity: 'error', sync: sync.name, message }));
-    const early = [...warnings, ...schema.diagnostics, ...missing, ...collationErrors, ...tableKeyProblems(sync, columns, live), ...unmappedRequiredColumns(sync, columns, live)];
+    const early = [...warnings, ...schema.diagnostics, ...missing, ...collationErrors, ...tableKeyProblems(sync, columns, live)];
     const uniqueKeys = writtenUniqueKeys(live, columns);
     if (early.some((diagnostic) => diagnostic.severity === 'error')) {
       await records.close(); // an unread query source would keep its connection (and the process) open
@@ -129,8 +129,9 @@ async function planSync(config: Config, sync: SyncConfig, destinations: Destinat
       uniqueKeys,
     });
     const rejected = rejectionDiagnostics(sync, source, desired.rejections);
-    // A write that a unique key would turn into an overwrite of another row (issue 11).
     const { inserts, updates, deletes } = desired.diff.ops;
+    rejected.push(...unmappedRequiredColumns(sync, columns, live, inserts.count));
+    // A write that a unique key would turn into an overwrite of another row (issue 11).
     if (live && uniqueKeys.length > 0 && !rejected.some((diagnostic) => diagnostic.severity === 'error')) {
       const writes = rowBatchesOf([inserts, updates], 1_000);
       rejected.push(...(await uniqueKeyCollisions(db, { sync, table: live.name, columns, keys: uniqueKeys, writes, deletes, collations, literals: literalsFor(columns) })));

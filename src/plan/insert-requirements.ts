@@ -1,16 +1,16 @@
 /**
- * A mode that inserts rows must give every NOT NULL column without a default a value: a
- * strict-mode INSERT that omits one fails (error 1364) mid-apply. Refused at plan time instead (pure).
+ * A plan that inserts rows must give every NOT NULL column without a default a value: a
+ * strict-mode INSERT that omits one fails (error 1364) mid-apply. Refused at plan time instead
+ * (pure). A plan that only updates such a table is fine: changed rows are sent as UPDATEs.
  */
 import type { SyncConfig } from '../manifest/types.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { columnNameKey } from '../model/identifiers.js';
 import type { TableSpec } from '../model/table.js';
-import { modeRule } from './mode-rules.js';
 import type { TargetColumn } from '../mapping/target-columns.js';
 
-export function unmappedRequiredColumns(sync: SyncConfig, columns: readonly TargetColumn[], live: TableSpec | undefined): Diagnostic[] {
-  if (!live || modeRule(sync.mode).added !== 'insert') return [];
+export function unmappedRequiredColumns(sync: SyncConfig, columns: readonly TargetColumn[], live: TableSpec | undefined, inserts: number): Diagnostic[] {
+  if (!live || inserts === 0) return [];
   const written = new Set(columns.map((column) => columnNameKey(column.name)));
   const missing = live.columns.filter((column) => column.needsValueOnInsert && !written.has(columnNameKey(column.name)));
   if (missing.length === 0) return [];
@@ -24,6 +24,6 @@ export function unmappedRequiredColumns(sync: SyncConfig, columns: readonly Targ
     file: sync.position.file,
     line: sync.position.line,
     column: sync.position.column,
-    message: `mode ${sync.mode} inserts rows, but table \`${live.name}\` has NOT NULL column(s) without a default that the sync does not map: ${list}; map a field onto ${them}, give ${them} a DEFAULT${orUpdate}`,
+    message: `the plan inserts ${inserts} row${inserts === 1 ? '' : 's'} into table \`${live.name}\`, which has NOT NULL column(s) without a default that the sync does not map: ${list}; the server would refuse the INSERT. Map a field onto ${them}, give ${them} a DEFAULT${orUpdate}`,
   }];
 }

@@ -76,7 +76,7 @@ describe(`changed rows are updates, whatever the mode and the writer (${dialectO
     });
   }
 
-  it('upsert into such a table: an added row is an INSERT, refused by the server for the missing column, nothing half-written', async () => {
+  it('upsert into such a table: an added row is an INSERT, refused at plan time for the missing column (PSSYNC_E_REQUIRED_COLUMN), nothing written', async () => {
     for (const strategy of STRATEGIES) {
       const table = `extra_new_${strategy}`;
       await db.query(`CREATE TABLE ${table} (id INT NOT NULL PRIMARY KEY, name VARCHAR(32), extra VARCHAR(8) NOT NULL)`);
@@ -86,6 +86,7 @@ describe(`changed rows are updates, whatever the mode and the writer (${dialectO
       const apply = await workspace.run(['apply', '-f', file, '--auto-approve'], env());
       expect(apply.code).toBe(1);
       expect(apply.stderr).toMatch(/extra/);
+      expect(apply.stderr).toContain('PSSYNC_E_REQUIRED_COLUMN');
       expect(await contents(table)).toEqual(['1:ann:x1']);
     }
   });

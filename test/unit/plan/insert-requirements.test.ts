@@ -1,4 +1,4 @@
-/** Modes that insert must give every NOT NULL column without a default a value (sweep finding F1). */
+/** A plan that inserts must give every NOT NULL column without a default a value (sweep finding F1). */
 import { describe, expect, it } from 'vitest';
 import { unmappedRequiredColumns } from '../../../src/plan/insert-requirements.js';
 import type { TableSpec } from '../../../src/model/table.js';
@@ -12,25 +12,22 @@ function table(required: readonly string[]): TableSpec {
 }
 
 describe('unmappedRequiredColumns', () => {
-  it('refuses modes that insert (insert, upsert, mirror, add), naming every such column with its type', () => {
-    for (const mode of ['insert', 'upsert', 'mirror'] as const) {
-      expect(unmappedRequiredColumns(tableSync(mode, ['id']), COLUMNS, table(['OWNER', 'kind'])), mode).toEqual([
-        expect.objectContaining({
-          code: 'PSSYNC_E_REQUIRED_COLUMN',
-          severity: 'error',
-          line: 7,
-          message: expect.stringMatching(new RegExp(`^mode ${mode} inserts rows, but table \`no_default\` has NOT NULL column\\(s\\) without a default that the sync does not map: \`OWNER\` varchar\\(10\\), \`kind\` char\\(1\\); .*mode update`)),
-        }),
-      ]);
-    }
-    const [problem] = unmappedRequiredColumns(audienceSync('add', 'vip', ['id']), COLUMNS, table(['kind']));
-    expect(problem?.message).toMatch(/`kind` char\(1\); map a field onto it, give it a DEFAULT$/);
+  it('refuses a plan that inserts, naming every such column with its type and the rows it would insert', () => {
+    expect(unmappedRequiredColumns(tableSync('upsert', ['id']), COLUMNS, table(['OWNER', 'kind']), 3)).toEqual([
+      expect.objectContaining({
+        code: 'PSSYNC_E_REQUIRED_COLUMN',
+        severity: 'error',
+        line: 7,
+        message: expect.stringMatching(/^the plan inserts 3 rows into table `no_default`, which has NOT NULL column\(s\) without a default that the sync does not map: `OWNER` varchar\(10\), `kind` char\(1\); .*use mode update/),
+      }),
+    ]);
+    const [problem] = unmappedRequiredColumns(audienceSync('add', 'vip', ['id']), COLUMNS, table(['kind']), 1);
+    expect(problem?.message).toMatch(/^the plan inserts 1 row .*`kind` char\(1\); the server would refuse the INSERT\. Map a field onto it, give it a DEFAULT$/);
   });
 
-  it('lets modes that never insert through, and columns the sync maps (names ignore case)', () => {
-    expect(unmappedRequiredColumns(tableSync('update', ['id']), COLUMNS, table(['OWNER']))).toEqual([]);
-    expect(unmappedRequiredColumns(audienceSync('remove', 'vip', ['id']), COLUMNS, table(['OWNER']))).toEqual([]);
-    expect(unmappedRequiredColumns(tableSync('upsert', ['id']), [...COLUMNS, column('owner', 'varchar(10)')], table(['OWNER']))).toEqual([]);
-    expect(unmappedRequiredColumns(tableSync('upsert', ['id']), COLUMNS, undefined)).toEqual([]);
+  it('lets through plans without inserts (changed rows are UPDATEs), columns the sync maps (names ignore case), and a table to be created', () => {
+    expect(unmappedRequiredColumns(tableSync('mirror', ['id']), COLUMNS, table(['OWNER']), 0)).toEqual([]);
+    expect(unmappedRequiredColumns(tableSync('upsert', ['id']), [...COLUMNS, column('owner', 'varchar(10)')], table(['OWNER']), 2)).toEqual([]);
+    expect(unmappedRequiredColumns(tableSync('upsert', ['id']), COLUMNS, undefined, 2)).toEqual([]);
   });
 });
