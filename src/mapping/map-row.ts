@@ -5,8 +5,11 @@
 import type { DiagnosticCode } from '../model/diagnostic.js';
 import type { Row, Value } from '../model/row.js';
 import type { TargetColumn } from './target-columns.js';
+import { charsetCheck } from './charset.js';
 import { coerceValue } from './coerce.js';
 import { applyTransforms } from './transforms.js';
+
+const TEXT_FAMILIES: ReadonlySet<string> = new Set(['char', 'varchar', 'text']);
 
 export interface RowProblem {
   readonly code: DiagnosticCode;
@@ -34,6 +37,8 @@ export function createRowMapper(columns: readonly TargetColumn[]): RowMapper {
 
   // A NULL the column cannot hold is a bad row now, not a failed statement mid-apply.
   const notNull = columns.map((column) => column.live?.nullable === false && !column.isKey);
+  // So is a character the column's character set lacks (latin1, utf8mb3…); enum and set values are members already.
+  const charsetChecks = columns.map((column) => (TEXT_FAMILIES.has(column.type.family) ? charsetCheck(column.collation) : undefined));
   return (fields) => {
     const values: Value[] = new Array<Value>(columns.length);
     let problems: RowProblem[] | undefined;
@@ -48,7 +53,9 @@ export function createRowMapper(columns: readonly TargetColumn[]): RowMapper {
       } else if (result.value === null && notNull[index]) {
         (problems ??= []).push({ code: 'PSSYNC_E_ROW_VALUE', column: column.name, message: `NULL into a NOT NULL column (\`${column.name}\` ${column.live!.columnType} NOT NULL)` });
       } else {
-        values[index] = result.value;
+        const unstorable = typeof result.value === 'string' ? charsetChecks[index]?.(result.value) : undefined;
+        if (unstorable) (problems ??= []).push({ code: 'PSSYNC_E_ROW_VALUE', column: column.name, message: unstorable });
+        else values[index] = result.value;
       }
     }
     return problems ? { ok: false, problems } : { ok: true, values };

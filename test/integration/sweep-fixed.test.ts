@@ -141,4 +141,21 @@ describe(`adversarial sweep, fixed findings (${dialectOf(db.version)})`, () => {
     }
   });
 
+  it('F5: text a latin1 (or utf8mb3) column cannot hold is a row error at plan time naming the row, nothing written', async () => {
+    await db.query('CREATE TABLE latin (id INT PRIMARY KEY, name VARCHAR(20) CHARACTER SET latin1, mb3 VARCHAR(20) CHARACTER SET utf8mb3)');
+    await db.query("INSERT INTO latin VALUES (1, 'old', 'old')");
+    workspace.write('latin.csv', 'id,name,mb3\n1,smile 😀,ok\n2,new,ok\n3,Ωmega,ok\n4,ok,x😀\n');
+    const file = project('latin', 'latin', '{ kind: csv, path: latin.csv }', { mode: 'upsert' });
+    // Before the fix: the plan was clean (+3 ~1); apply's INSERT of rows 2-4 failed on 'Ωmega' (error 1366
+    // "Incorrect string value"). With only the emoji update bad (source rows `1,smile 😀` and
+    // `2,new`), row 2 was inserted and then the UPDATE of row 1 failed: a half-written table.
+    const { code, plan, output } = await planJson(file);
+    expect(code, output).toBe(1);
+    const errors = plan.syncs[0]!.errors.filter((error) => error.code === 'PSSYNC_E_ROW_VALUE');
+    expect(errors.map((error) => error.line)).toEqual([2, 4, 5]);
+    expect(errors[0]!.message).toMatch(/`name`.*latin1/);
+    expect(errors[2]!.message).toMatch(/`mb3`.*utf8mb3/);
+    await workspace.run(['apply', '-f', file, '--auto-approve'], env());
+    expect(await rows('SELECT id, name FROM latin ORDER BY id')).toEqual([['1', 'old']]);
+  });
 });
