@@ -8,7 +8,7 @@
  */
 export { loadManifest, parseManifest } from './manifest/load.js';
 export type { Config, SyncConfig, SourceConfig, DestinationConfig } from './manifest/types.js';
-export { makePlan, type PlanOptions } from './pipeline.js';
+export { applyUnderLocks, makePlan, type LockedApply, type PlanOptions } from './pipeline.js';
 export { Destinations, sessionsOf } from './destinations.js';
 export { applyPlan, type ApplyOptions, type DestinationSession } from './apply/executor.js';
 export type { RunReport, SyncRunReport } from './apply/run-report.js';

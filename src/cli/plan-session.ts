@@ -1,9 +1,8 @@
 /** Shared by plan and apply: load the manifest, open destinations, make the plan with progress. */
-import type { DestinationSession } from '../apply/executor.js';
 import type { Config } from '../manifest/types.js';
 import type { Plan } from '../plan/plan.js';
 import { toPlanJson, type PlanJson } from '../plan/plan-json.js';
-import { Destinations, sessionsOf } from '../destinations.js';
+import { Destinations } from '../destinations.js';
 import { makePlan } from '../pipeline.js';
 import { VERSION } from '../version.js';
 import type { CliIo } from './io.js';
@@ -14,7 +13,6 @@ export interface PlanSession {
   readonly plan: Plan;
   readonly json: PlanJson;
   readonly destinations: Destinations;
-  readonly sessionFor: (name: string) => Promise<DestinationSession>;
 }
 
 /**
@@ -38,7 +36,6 @@ export async function planSession(
       plan,
       json,
       destinations,
-      sessionFor: sessionsOf(config, destinations),
     };
   } catch (error) {
     await destinations.close();

@@ -5,12 +5,10 @@
  * prompt) — once. The locks are held from before the plan to the end (table-locks.ts).
  */
 import { randomBytes } from 'node:crypto';
-import { applyPlan } from '../../apply/executor.js';
-import { lockTables, type HeldTableLocks } from '../../apply/table-locks.js';
-import { Destinations, sessionsOf } from '../../destinations.js';
+import { Destinations } from '../../destinations.js';
 import type { Config } from '../../manifest/types.js';
 import { PssyncError } from '../../model/errors.js';
-import { makePlan, selectSyncs } from '../../pipeline.js';
+import { applyUnderLocks, makePlan } from '../../pipeline.js';
 import { planFileManifest, staleReasons } from '../../plan/plan-file.js';
 import { planHasErrors } from '../../plan/plan.js';
 import { renderReport } from '../../render/report.js';
@@ -39,7 +37,7 @@ export async function applyCommand(args: ApplyArgs, io: CliIo): Promise<number> 
   const config = await loadConfig(io, manifestPath(args.file, io.env, io.cwd));
   if (!config) return 1;
   // Applied at once, never saved: no fingerprints to take.
-  return planUnderLock(io, config, args, args.sync, false, async (session, locks) => {
+  return planUnderLock(io, config, args, args.sync, false, async (session) => {
     if (!reviewable(session, io)) return 1;
     if (!hasWork(session)) return 0;
     if (!args.autoApprove) {
@@ -49,7 +47,7 @@ export async function applyCommand(args: ApplyArgs, io: CliIo): Promise<number> 
         return 1;
       }
     }
-    return execute(session, locks, args, io);
+    return undefined;
   });
 }
 
@@ -63,37 +61,51 @@ async function applySavedPlan(args: ApplyArgs, planFile: string, io: CliIo): Pro
   }
   const config = await loadConfig(io, planFileManifest(planFile, saved));
   if (!config) return 1;
-  return planUnderLock(io, config, args, saved.partial ? saved.selected_syncs : undefined, true, async (session, locks) => {
+  const code = await planUnderLock(io, config, args, saved.partial ? saved.selected_syncs : undefined, true, async (session) => {
     const reasons = staleReasons(saved, session.plan, session.json);
     if (reasons.length) {
       throw new PssyncError('PSSYNC_E_PLAN_STALE', `the saved plan is stale; nothing was written:\n  - ${reasons.join('\n  - ')}\nRun pssync plan again and review the new plan.`);
     }
     if (!reviewable(session, io)) return 1;
-    const code = hasWork(session) ? await execute(session, locks, args, io) : 0;
-    if (code === 0) await writePlanFile(planFile, { ...saved, applied_at: new Date().toISOString() });
-    return code;
+    return hasWork(session) ? undefined : 0;
   });
+  if (code === 0) await writePlanFile(planFile, { ...saved, applied_at: new Date().toISOString() });
+  return code;
 }
 
-/** Takes the locks of the tables the syncs write, plans, runs `body`; releases and closes at the end. */
+/**
+ * Locks, plans, lets `review` decide (undefined: apply), applies and prints the report
+ * (pipeline.ts: applyUnderLocks); closes the destinations at the end.
+ */
 async function planUnderLock(
   io: CliIo,
   config: Config,
   args: ApplyArgs,
   syncNames: readonly string[] | undefined,
   fingerprints: boolean,
-  body: (session: PlanSession, locks: HeldTableLocks) => Promise<number>,
+  review: (session: PlanSession) => Promise<number | undefined>,
 ): Promise<number> {
   const destinations = new Destinations(config);
-  let locks: HeldTableLocks | undefined;
   try {
-    locks = await lockTables(selectSyncs(config, syncNames), sessionsOf(config, destinations), {
-      timeoutSeconds: args.lockTimeout,
-      onWait: (table, holder) => io.err(`table \`${table}\`: waiting up to ${args.lockTimeout} s for ${holder}\n`),
+    const outcome = await applyUnderLocks(config, destinations, {
+      ...(syncNames ? { syncs: syncNames } : {}),
+      lockTimeoutSeconds: args.lockTimeout,
+      onLockWait: (table, holder) => io.err(`table \`${table}\`: waiting up to ${args.lockTimeout} s for ${holder}\n`),
+      plan: () => planSession(io, config, syncNames, true, fingerprints, destinations),
+      review,
+      apply: {
+        allowDeletes: args.allowDeletes,
+        lockTimeoutSeconds: args.lockTimeout,
+        runId: randomBytes(4).toString('hex'),
+        runner: listrRunner({ enabled: true, interactive: io.liveProgress, verb: 'apply' }),
+        // After a writer other than pssync changed a table's schema: is this plan still what it needs?
+        replan: async (syncs) => (await makePlan(config, destinations, { syncs: syncs.map((sync) => sync.name), fingerprints: false })).syncs,
+      },
     });
-    return await body(await planSession(io, config, syncNames, true, fingerprints, destinations), locks);
+    if ('code' in outcome) return outcome.code;
+    io.err(renderReport(outcome.report, io.stderrStyle));
+    return outcome.report.ok ? 0 : 1;
   } finally {
-    await locks?.releaseAll();
     await destinations.close();
   }
 }
@@ -110,18 +122,4 @@ function reviewable(session: PlanSession, io: CliIo): boolean {
 function hasWork(session: PlanSession): boolean {
   // Staging tables left by a dead run are work too: apply drops them (under the table lock).
   return session.json.changes || session.plan.syncs.some((sync) => sync.rejections.length > 0 || sync.diagnostics.some((diagnostic) => diagnostic.code === 'PSSYNC_W_STAGING_LEFTOVER'));
-}
-
-async function execute(session: PlanSession, locks: HeldTableLocks, args: ApplyArgs, io: CliIo): Promise<number> {
-  const report = await applyPlan(session.plan, session.sessionFor, {
-    heldLocks: locks,
-    allowDeletes: args.allowDeletes,
-    lockTimeoutSeconds: args.lockTimeout,
-    runId: randomBytes(4).toString('hex'),
-    runner: listrRunner({ enabled: true, interactive: io.liveProgress, verb: 'apply' }),
-    // After a writer other than pssync changed a table's schema: is this plan still what it needs?
-    replan: async (syncs) => (await makePlan(session.config, session.destinations, { syncs: syncs.map((sync) => sync.name), fingerprints: false })).syncs,
-  });
-  io.err(renderReport(report, io.stderrStyle));
-  return report.ok ? 0 : 1;
 }
