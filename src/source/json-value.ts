@@ -3,6 +3,7 @@
  * positions); when the text holds a number literal long enough to lose digits in a double, it is
  * read again keeping those numbers exact: integers beyond 2^53 as bigint, other long literals as
  * ExactNumber. So a 20-digit id or a DECIMAL(38,10) in a JSON file arrives digit for digit.
+ * The exact reader also serves JSON columns (mapping/coerce/json.ts), with a depth limit of theirs.
  */
 import { ExactNumber } from './exact-number.js';
 
@@ -30,8 +31,11 @@ export function parseJsonValue(text: string): unknown {
     throw new JsonSyntaxError(cleanMessage(message), errorOffset(message, text) ?? locateError(text));
   }
   if (!LONG_NUMBER.test(text)) return value;
-  return parseExact(text);
+  return parseJsonExact(text, MAX_SOURCE_DEPTH);
 }
+
+/** How deep a source's JSON may nest (counting the top value) before the exact reader refuses it. */
+const MAX_SOURCE_DEPTH = 5000;
 
 /** V8's messages: "... in JSON at position 12" or "... is not valid JSON" (with a quoted excerpt). */
 function errorOffset(message: string, text: string): number | undefined {
@@ -66,15 +70,18 @@ export function numberFromLiteral(literal: string): number | bigint | ExactNumbe
 /** Where a validating read of the text fails (for JSON.parse messages that carry no position). */
 function locateError(text: string): number | undefined {
   try {
-    parseExact(text);
+    parseJsonExact(text, MAX_SOURCE_DEPTH);
   } catch (error) {
     if (error instanceof JsonSyntaxError) return error.offset;
   }
   return undefined;
 }
 
-/** A validating reader that keeps long number literals exact. */
-function parseExact(text: string): unknown {
+/**
+ * A validating reader that keeps long number literals exact (see numberFromLiteral). Values nest
+ * at most `maxDepth` deep, the top value counting as 1. Throws JsonSyntaxError with an offset.
+ */
+export function parseJsonExact(text: string, maxDepth: number): unknown {
   let position = 0;
   const skip = (): void => {
     SPACE.lastIndex = position;
@@ -94,7 +101,7 @@ function parseExact(text: string): unknown {
   };
   let depth = 0;
   const value = (): unknown => {
-    if (++depth > 5000) throw new JsonSyntaxError('nested too deeply', position);
+    if (++depth > maxDepth) throw new JsonSyntaxError('nested too deeply', position);
     try {
       return readValue();
     } finally {
