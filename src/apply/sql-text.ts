@@ -1,4 +1,5 @@
 /** SQL text pieces both writers share (pure): column lists, value literals, ODKU assignments. */
+import { hexOf } from '../model/byte-string.js';
 import { quoteId } from '../model/identifiers.js';
 import type { TypeFamily } from '../model/column-type.js';
 import type { Row } from '../model/row.js';
@@ -15,6 +16,8 @@ export type Literal = (value: string) => string;
  * - integers and decimals go unquoted, exact numeric literals compared as integers or decimals;
  * - FLOAT goes as the double the float32 is (a float is compared as a double, and its shortest
  *   float32 text '1.1' names another double than the stored 1.100000023841858);
+ * - BINARY, VARBINARY and BLOB go as their bytes, X'…' (a string literal would be sent as the
+ *   connection's UTF-8: each byte >= 0x80 of the byte string as two);
  * - everything else (DOUBLE's shortest text included: compared as a double, it is exact) is a
  *   string literal.
  */
@@ -30,6 +33,9 @@ function literalFor(family: TypeFamily): Literal {
       return numberLiteral;
     case 'float':
       return floatLiteral;
+    case 'binary':
+    case 'blob':
+      return bytesLiteral;
     default:
       return stringLiteral;
   }
@@ -46,6 +52,11 @@ function numberLiteral(value: string): string {
 export function floatLiteral(value: string): string {
   const single = Math.fround(Number(value));
   return Number.isFinite(single) ? `'${String(single)}'` : stringLiteral(value);
+}
+
+/** A byte string (model/byte-string.ts) as a hexadecimal literal. */
+export function bytesLiteral(value: string): string {
+  return `X'${hexOf(value)}'`;
 }
 
 /** Characters a single-quoted literal must escape: the quote and the backslash; NUL and Ctrl-Z for safety. */

@@ -13,9 +13,11 @@ import { isIP } from 'node:net';
 import mysql from 'mysql2/promise';
 import type { Connection, ConnectionOptions, FieldPacket, TypeCast } from 'mysql2/promise';
 import type { DestinationConfig } from '../manifest/types.js';
+import { byteStringOf } from '../model/byte-string.js';
 import { PssyncError, errorMessage } from '../model/errors.js';
 
-export type SqlValue = string | number | bigint | null;
+/** A Buffer is sent as bytes (X'…'): binary values (model/byte-string.ts). */
+export type SqlValue = string | number | bigint | Buffer | null;
 export type SqlRow = readonly (string | null)[];
 
 export interface QueryOptions {
@@ -25,6 +27,8 @@ export interface QueryOptions {
    * reading a table for a plan takes a third of the CPU).
    */
   readonly textColumns?: ReadonlySet<string>;
+  /** Result columns (by name) holding bytes (BINARY, VARBINARY, BLOB): read as byte strings (model/byte-string.ts). */
+  readonly byteColumns?: ReadonlySet<string>;
 }
 
 /**
@@ -87,9 +91,28 @@ const asText: Exclude<TypeCast, boolean> = (field) => {
   }
 };
 
-/** asText, except that the named columns are decoded by the driver (see QueryOptions). */
-function asTextKnowing(textColumns: ReadonlySet<string>): Exclude<TypeCast, boolean> {
-  return (field, next) => (textColumns.has(field.name) ? field.string() : asText(field, next));
+const BYTE_TYPES: ReadonlySet<string> = new Set(['STRING', 'VAR_STRING', 'VARCHAR', 'BLOB', 'TINY_BLOB', 'MEDIUM_BLOB', 'LONG_BLOB']);
+
+/**
+ * For a source query: asText, except that the named string columns come as their bytes (a
+ * Buffer), so that a binary column's bytes reach a VARBINARY/BLOB column unchanged and text
+ * columns decode them as UTF-8 or refuse them. The names are filled in when the result's column
+ * definitions arrive, before its first row.
+ */
+export function castKeepingBytes(byteFields: ReadonlySet<string>): Exclude<TypeCast, boolean> {
+  return (field, next) => (byteFields.has(field.name) && BYTE_TYPES.has(field.type) ? field.buffer() : asText(field, next));
+}
+
+/** asText, except that the named columns are decoded by the driver or kept as bytes (see QueryOptions). */
+function asTextKnowing(options: QueryOptions): Exclude<TypeCast, boolean> {
+  const text = options.textColumns ?? new Set<string>();
+  const bytes = options.byteColumns ?? new Set<string>();
+  return (field, next) => {
+    if (text.has(field.name)) return field.string();
+    if (!bytes.has(field.name)) return asText(field, next);
+    const value = field.buffer();
+    return value === null ? null : byteStringOf(value);
+  };
 }
 
 export function connectionOptions(destination: DestinationConfig, withDatabase = true): ConnectionOptions {
@@ -187,7 +210,7 @@ class DestinationDb implements Db {
   }
 
   async query(sql: string, params: readonly SqlValue[] = [], options: QueryOptions = {}): Promise<SqlRow[]> {
-    const typeCast = options.textColumns?.size ? { typeCast: asTextKnowing(options.textColumns) } : {};
+    const typeCast = options.textColumns?.size || options.byteColumns?.size ? { typeCast: asTextKnowing(options) } : {};
     const [rows] = (await this.connection.query({ sql, values: params as SqlValue[], rowsAsArray: true, ...typeCast })) as [SqlRow[], FieldPacket[]];
     return rows;
   }

@@ -2,9 +2,10 @@
  * Streams the destination rows inside a sync's scope, keyset-paginated in primary-key order
  * (never OFFSET, never one giant result set). Columns the table does not have yet read as NULL.
  */
-import type { Db, SqlRow, SqlValue } from '../db/connection.js';
+import type { Db, QueryOptions, SqlRow, SqlValue } from '../db/connection.js';
+import { bytesOf } from '../model/byte-string.js';
 import { quoteId } from '../model/identifiers.js';
-import { isCharacterFamily } from '../model/column-type.js';
+import { isBinaryFamily, isCharacterFamily } from '../model/column-type.js';
 import type { Row } from '../model/row.js';
 import type { TargetColumn } from '../mapping/target-columns.js';
 
@@ -40,7 +41,17 @@ export function keysetValue(column: TargetColumn): (value: string | null) => Sql
     return (value) => (value === null ? null : value === '' ? 0n : value.split(',').reduce((sum, member) => sum | (bits.get(member) ?? 0n), 0n));
   }
   if (type.family === 'bit') return (value) => (value === null ? null : BigInt(value));
+  if (isBinaryFamily(type.family)) return (value) => (value === null ? null : bytesOf(value));
   return (value) => value;
+}
+
+/** How the destination's columns are read back: character data decoded by the driver, bytes as byte strings. */
+export function readOptionsFor(columns: readonly TargetColumn[]): QueryOptions {
+  const familyOf = (column: TargetColumn) => column.live?.type?.family ?? column.type.family;
+  return {
+    textColumns: new Set(columns.filter((column) => isCharacterFamily(familyOf(column))).map((column) => column.name)),
+    byteColumns: new Set(columns.filter((column) => isBinaryFamily(familyOf(column))).map((column) => column.name)),
+  };
 }
 
 /** MariaDB prints FLOAT with 6 significant digits; `+ 0` reads the exact value as a double. */
@@ -65,7 +76,7 @@ export async function* readActualRows(db: Db, query: ActualRowsQuery): AsyncGene
   // The constant's canonical value (target-columns.ts), compared as the keyset compares its column.
   const scopeParams = scope.map((column) => keysetValue(column)(column.origin.kind === 'constant' ? column.origin.value : null));
   const select = `SELECT ${present.map(selectExpression).join(', ')} FROM ${quoteId(query.table)}`;
-  const textColumns = new Set(present.filter((column) => isCharacterFamily(column.live?.type?.family ?? column.type.family)).map((column) => column.name));
+  const readOptions = readOptionsFor(present);
   const order = ` ORDER BY ${keys.map(quoteId).join(', ')} LIMIT ${query.pageRows ?? READ_PAGE_ROWS}`;
   // Map a page row (present columns) to target-column order, NULL for columns still to be added.
   const toTargetOrder = query.columns.map((column) => present.indexOf(column));
@@ -74,7 +85,7 @@ export async function* readActualRows(db: Db, query: ActualRowsQuery): AsyncGene
   const fetch = (lastKey: readonly SqlValue[] | undefined): Promise<SqlRow[]> => {
     const where = [...scopeSql, ...(lastKey ? [keysetPredicate(keys)] : [])];
     const sql = `${select}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}${order}`;
-    return db.query(sql, [...scopeParams, ...(lastKey ? keysetParams(lastKey) : [])], { textColumns });
+    return db.query(sql, [...scopeParams, ...(lastKey ? keysetParams(lastKey) : [])], readOptions);
   };
 
   let pending: Promise<SqlRow[]> | undefined = fetch(undefined);

@@ -9,8 +9,8 @@ import type { Db } from '../db/connection.js';
 import type { SyncConfig } from '../manifest/types.js';
 import type { KeyCollations } from '../mapping/collation.js';
 import type { TargetColumn } from '../mapping/target-columns.js';
+import { canonicalRead } from '../mapping/canonical-read.js';
 import {
-  canonicalRead,
   collisionDiagnostic,
   collisionRequests,
   findCollisions,
@@ -22,10 +22,9 @@ import {
   type WrittenUniqueKey,
 } from '../mapping/unique-keys.js';
 import { keyRequests, makeKeyOf } from '../mapping/row-key.js';
-import { selectExpression } from './actual-rows.js';
+import { readOptionsFor, selectExpression } from './actual-rows.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { quoteId } from '../model/identifiers.js';
-import { isCharacterFamily } from '../model/column-type.js';
 import type { Row } from '../model/row.js';
 
 /** Planned rows per lookup, and a bound on the statement's text. */
@@ -104,8 +103,7 @@ async function readHolders(db: Db, check: UniqueCheck, key: WrittenUniqueKey, tu
   const select = positions.map((index) => selectExpression(columns[index]!));
   const target = key.written.length === 1 ? quoteId(columns[key.written[0]!]!.name) : `(${key.written.map((index) => quoteId(columns[index]!.name)).join(', ')})`;
   const sql = `SELECT ${[...select, ...key.unwritten.map(quoteId)].join(', ')} FROM ${quoteId(check.table)} WHERE ${target} IN (${tuples.join(', ')})`;
-  const textColumns = new Set(positions.map((index) => columns[index]!).filter((column) => isCharacterFamily(column.live?.type?.family ?? column.type.family)).map((column) => column.name));
-  const found = await db.query(sql, [], { textColumns });
+  const found = await db.query(sql, [], readOptionsFor(positions.map((index) => columns[index]!)));
   return found.map((values) => {
     const row: (string | null)[] = new Array<string | null>(columns.length).fill(null);
     positions.forEach((index, position) => (row[index] = canonicalRead(values[position] ?? null, columns[index]!)));

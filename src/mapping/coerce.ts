@@ -21,6 +21,7 @@ import { coerceFloat } from './coerce/float.js';
 import { coerceInteger } from './coerce/integer.js';
 import { coerceJson } from './coerce/json.js';
 import { fail, type Coerced } from './coerce/shared.js';
+import { coerceBytes } from './coerce/bytes.js';
 import { coerceString } from './coerce/string.js';
 import { coerceDate, coerceDateTime, coerceTime, coerceYear } from './coerce/temporal.js';
 
@@ -45,9 +46,10 @@ export function coerceValue(raw: unknown, type: ColumnType): Coerced {
     case 'char':
     case 'varchar':
     case 'text':
+      return coerceString(raw, type);
     case 'binary':
     case 'blob':
-      return coerceString(raw, type);
+      return coerceBytes(raw, type);
     case 'date':
       return coerceDate(raw);
     case 'datetime':

@@ -11,7 +11,6 @@ import type { Diagnostic } from '../model/diagnostic.js';
 import type { Row } from '../model/row.js';
 import { findColumn, type TableSpec, type UniqueKey } from '../model/table.js';
 import type { CollationKeys } from './collation.js';
-import { coerceValue } from './coerce.js';
 import { LargeMap } from './large-map.js';
 import { keyRequests, makeKeyOf, type RowKey } from './row-key.js';
 import type { TargetColumn } from './target-columns.js';
@@ -210,13 +209,6 @@ export interface UniqueCollision {
   /** The planned insert or update. */
   readonly planned: Row;
   readonly holder: UniqueHolder;
-}
-
-/** A value read from the destination in the canonical form of the sync's values. */
-export function canonicalRead(value: string | null, column: TargetColumn): string | null {
-  if (value === null) return null;
-  const coerced = coerceValue(value, column.type);
-  return coerced.ok ? coerced.value : value;
 }
 
 /** The holder rows, and planned rows, whose collation keys `find` needs prepared. */

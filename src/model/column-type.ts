@@ -235,6 +235,11 @@ export function isCharacterFamily(family: TypeFamily): boolean {
   return CHARACTER_FAMILIES.has(family);
 }
 
+/** Families whose values are bytes (model/byte-string.ts), compared bytewise. */
+export function isBinaryFamily(family: TypeFamily): boolean {
+  return family === 'binary' || family === 'blob';
+}
+
 /** The type pssync uses for a column without a declared type. */
 export function defaultColumnType(isKey: boolean): ColumnType {
   return parseColumnType(isKey ? 'varchar(255)' : 'text')!;

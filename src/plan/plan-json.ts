@@ -4,7 +4,9 @@
  */
 import { isAbsolute, relative } from 'node:path';
 import type { Diagnostic } from '../model/diagnostic.js';
-import type { Row } from '../model/row.js';
+import { hexOf } from '../model/byte-string.js';
+import { isBinaryFamily } from '../model/column-type.js';
+import type { Row, Value } from '../model/row.js';
 import { deleteGuardViolation } from './checks.js';
 import { planHasChanges, type Plan, type SyncPlan } from './plan.js';
 import type { TargetColumn } from '../mapping/target-columns.js';
@@ -90,9 +92,14 @@ function relativePath(baseDir: string, file: string): string {
 function rowJson(columns: readonly TargetColumn[], row: Row, only?: (column: TargetColumn) => boolean): JsonRow {
   const json: JsonRow = {};
   columns.forEach((column, index) => {
-    if (!only || only(column)) json[column.name] = row[index] ?? null;
+    if (!only || only(column)) json[column.name] = sampleValue(column, row[index] ?? null);
   });
   return json;
+}
+
+/** Bytes are shown as hex (`0xFF00C3`): a byte string's characters are not the text anyone stored. */
+function sampleValue(column: TargetColumn, value: Value): Value {
+  return value !== null && isBinaryFamily(column.type.family) ? `0x${hexOf(value)}` : value;
 }
 
 function syncJson(sync: SyncPlan, baseDir: string): PlanJsonSync {
@@ -118,7 +125,7 @@ function syncJson(sync: SyncPlan, baseDir: string): PlanJsonSync {
       update: (samples?.update ?? []).map(({ before, after }) => {
         const changes: Record<string, { before: string | null; after: string | null }> = {};
         columns.forEach((column, index) => {
-          if (!column.isKey && before[index] !== after[index]) changes[column.name] = { before: before[index] ?? null, after: after[index] ?? null };
+          if (!column.isKey && before[index] !== after[index]) changes[column.name] = { before: sampleValue(column, before[index] ?? null), after: sampleValue(column, after[index] ?? null) };
         });
         return { key: rowJson(columns, after, (column) => column.isKey), changes };
       }),

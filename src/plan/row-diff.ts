@@ -7,7 +7,7 @@
  * waiting, one small entry per desired key, and a bounded number of rows to write.
  */
 import { approximateCollations, collationKey, type CollationKeys } from '../mapping/collation.js';
-import { coerceValue } from '../mapping/coerce.js';
+import { canonicalRead } from '../mapping/canonical-read.js';
 import type { DesiredRow, Row, Value } from '../model/row.js';
 import { LargeMap } from '../mapping/large-map.js';
 import { hasCollatedKey, keyValuesOnly, makeKeyOf, type RowKey } from '../mapping/row-key.js';
@@ -57,12 +57,6 @@ export interface RowDiff {
   readonly actualRows: number;
 }
 
-/** Canonical form of a value read from the database, so it compares with coerced source values. */
-export function canonicalActual(value: Value, column: TargetColumn): Value {
-  if (value === null) return null;
-  const coerced = coerceValue(value, column.type);
-  return coerced.ok ? coerced.value : value;
-}
 
 /** A desired key already seen: its row (while it waits, or kept, see release), or just its line. */
 type SeenDesired = DesiredRow | number;
@@ -333,7 +327,7 @@ export class StreamingRowDiffer {
   }
 
   private canonical(actual: Row): Row {
-    return actual.map((value, index) => canonicalActual(value, this.columns[index]!));
+    return actual.map((value, index) => canonicalRead(value, this.columns[index]!));
   }
 
   /** Destination rows with their key values in canonical form: what `keys.prepare` must cover. */
@@ -346,7 +340,7 @@ export class StreamingRowDiffer {
     let row: Value[] | undefined;
     for (const index of this.keyIndexes) {
       const value = actual[index] ?? null;
-      const canonical = canonicalActual(value, this.columns[index]!);
+      const canonical = canonicalRead(value, this.columns[index]!);
       if (canonical !== value) (row ??= [...actual])[index] = canonical;
     }
     return row ?? actual;
@@ -365,7 +359,7 @@ export class StreamingRowDiffer {
       const column = this.columns[index]!;
       // Rows are matched by key: their key values are equal to the database (collations), never "updated".
       if (column.isKey) continue;
-      const have = canonicalActual(read, column);
+      const have = canonicalRead(read, column);
       if (want === have) continue;
       return false;
     }

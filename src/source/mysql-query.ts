@@ -2,14 +2,15 @@
  * `kind: mysql`: a query against a MySQL-compatible database, streamed with the driver's row
  * stream (backpressure pauses the socket; nothing is buffered beyond a few rows). Values arrive
  * as text exactly as the destination reader gets them (db/connection.ts: DECIMAL and BIGINT digit
- * for digit, DATETIME as written, BIT as its number, timestamps in UTC), NULL as null. Row numbers
+ * for digit, DATETIME as written, BIT as its number, timestamps in UTC), NULL as null, except
+ * binary strings (BINARY, VARBINARY, BLOB), which arrive as their bytes (a Buffer). Row numbers
  * (1-based) are the rows' positions in the result. On Vitess (PlanetScale) the session switches
  * to `workload = olap`, which streams results beyond the OLTP 100,000-row limit.
  * Only this file and db/ import mysql2.
  */
 import mysql from 'mysql2';
 import type { Connection, FieldPacket } from 'mysql2';
-import { connectionOptions } from '../db/connection.js';
+import { castKeepingBytes, connectionOptions } from '../db/connection.js';
 import { errorText } from '../model/errors.js';
 import { redact, registerSecret } from '../model/redaction.js';
 import type { DestinationConfig, MysqlSourceConfig } from '../manifest/types.js';
@@ -18,6 +19,8 @@ import { SourceError, type HeaderListener, type SourceRow } from './source.js';
 
 /** Rows the driver may hold ahead of the reader. */
 const STREAM_ROWS = 1000;
+/** The `binary` character set's number in a column definition. */
+const BINARY_CHARSET = 63;
 
 export function mysqlSourceName(config: Pick<MysqlSourceConfig, 'name'>): string {
   return `source "${config.name}"`;
@@ -56,20 +59,23 @@ export async function* readMysqlQuery(config: MysqlSourceConfig, options: { onHe
 
   let names: string[] | undefined;
   let rowNumber = 0;
-  const query = connection.query({ sql: config.query, rowsAsArray: true });
+  const byteFields = new Set<string>();
+  const query = connection.query({ sql: config.query, rowsAsArray: true, typeCast: castKeepingBytes(byteFields) });
   query.on('fields', (fields: FieldPacket[]) => {
     names = fields.map((field) => field.name);
+    // Character set 63 is binary: BINARY, VARBINARY and BLOB columns (and numbers, which stay text).
+    for (const field of fields) if (field.characterSet === BINARY_CHARSET) byteFields.add(field.name);
     // The result's columns are known before its first row, and without any.
     options.onHeader?.({ names });
   });
   const rows = query.stream({ highWaterMark: STREAM_ROWS });
   let finished = false;
   try {
-    for await (const values of rows as AsyncIterable<(string | null)[]>) {
+    for await (const values of rows as AsyncIterable<(string | Buffer | null)[]>) {
       if (!Array.isArray(values)) throw new SourceError(where, 'the query returns no rows: a mysql source needs a SELECT (or another statement with a result set)');
       if (rowNumber === 0) checkNames(where, names);
       rowNumber++;
-      const fields: Record<string, string | null> = {};
+      const fields: Record<string, string | Buffer | null> = {};
       for (let index = 0; index < values.length; index++) fields[names![index]!] = values[index] ?? null;
       yield { fields, line: rowNumber };
     }

@@ -179,6 +179,28 @@ describe(`kind: postgres (into ${dialectOf(db.version)})`, () => {
     expect(rows).toEqual([{ fields: { bytes: Buffer.from([0x00, 0xff, 0x41]), isolation: 'repeatable read', read_only: 'on' }, line: 1 }]);
   });
 
+  it('bytea that is not UTF-8 goes into VARBINARY and BLOB byte for byte, and converges', async () => {
+    workspace.write(
+      'bytes.yaml',
+      `${HEADER}sources:
+  rows: { kind: postgres, url: "\${PG_URL}", query: "SELECT 1 AS id, '\\\\x00ff41c3'::bytea AS vb, '\\\\x80'::bytea AS bl" }
+syncs:
+  bytes:
+    source: rows
+    destination: db
+    table: pg_bytes
+    mode: mirror
+    primary_key: [id]
+    fields:
+      - { from: id, type: int }
+      - { from: vb, type: varbinary(4) }
+      - { from: bl, type: blob }
+`,
+    );
+    await applyThenNoChanges('bytes.yaml');
+    expect(await db.query('SELECT id, HEX(vb) AS vb, HEX(bl) AS bl FROM pg_bytes')).toEqual([{ id: 1, vb: '00FF41C3', bl: '80' }]);
+  });
+
   it('a saved plan is stale when the query returns other rows', async () => {
     await pgdb.query('CREATE TABLE stale (id int PRIMARY KEY, name text)');
     await pgdb.query("INSERT INTO stale VALUES (1, 'a'), (2, 'b')");

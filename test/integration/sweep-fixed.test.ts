@@ -1,8 +1,10 @@
 /**
- * Sweep findings F2 and F3 (docs/sweep-findings.md), fixed: a NULL for a NOT NULL column is a row
- * error at plan time (nothing half-written); a view with the table's name is refused in every mode.
+ * Sweep findings (docs/sweep-findings.md), fixed, each as the sweep found it: F1 an insert that
+ * leaves a NOT NULL column without a default unmapped, F2 a NULL for a NOT NULL column, F3 a view
+ * with the table's name, F4 bytes from a query, F5 text a latin1/utf8mb3 column cannot hold.
  */
 import { describe, expect, it } from 'vitest';
+import type { PlanJson } from '../../src/plan/plan-json.js';
 import { dialectOf, useTestDatabase } from '../helpers/database.js';
 import { useWorkspace } from '../helpers/workspace.js';
 
@@ -65,9 +67,6 @@ async function applyAndConverge(file: string): Promise<void> {
   await converged(file);
 }
 
-interface PlanJson {
-  syncs: Array<{ rows?: { insert: number; update: number; delete: number; skip: number }; errors: Array<{ code: string; message: string; line?: number; file?: string }> }>;
-}
 
 async function planJson(file: string): Promise<{ code: number; plan: PlanJson; output: string }> {
   const result = await workspace.run(['plan', '-f', file, '--format', 'json'], env());
@@ -157,5 +156,29 @@ describe(`adversarial sweep, fixed findings (${dialectOf(db.version)})`, () => {
     expect(errors[2]!.message).toMatch(/`mb3`.*utf8mb3/);
     await workspace.run(['apply', '-f', file, '--auto-approve'], env());
     expect(await rows('SELECT id, name FROM latin ORDER BY id')).toEqual([['1', 'old']]);
+  });
+
+  it('F4: bytes from a kind: mysql query into VARBINARY(10) and BLOB arrive byte for byte; 10 bytes fit VARBINARY(10)', async () => {
+    await db.query('CREATE TABLE raw_bytes (id INT PRIMARY KEY, b VARBINARY(10))');
+    await db.query("INSERT INTO raw_bytes VALUES (1, UNHEX('FF00C3')), (2, UNHEX('00112233445566778899')), (3, 'abc')");
+    await db.query('CREATE TABLE bytes_copy (id INT PRIMARY KEY, vb VARBINARY(10), bl BLOB)');
+    const file = project('bytes', 'bytes_copy', '{ kind: mysql, url: "${TEST_DATABASE_URL}", query: "SELECT id, b AS vb, b AS bl FROM raw_bytes" }');
+    // Before the fix: row 2 was refused ("column `vb`: 12 bytes is longer than varbinary(10)");
+    // without it, row 1 was written as C3BF00C383 (each byte >= 0x80 re-encoded as UTF-8) and the
+    // next plan was empty, so the corruption was never reported.
+    await applyAndConverge(file);
+    expect(await rows('SELECT id, HEX(vb), HEX(bl) FROM bytes_copy ORDER BY id')).toEqual([
+      ['1', 'FF00C3', 'FF00C3'],
+      ['2', '00112233445566778899', '00112233445566778899'],
+      ['3', '616263', '616263'],
+    ]);
+    // A changed byte is a change, shown as hex; the update writes the bytes.
+    await db.query("UPDATE raw_bytes SET b = UNHEX('FF00C4') WHERE id = 1");
+    const { code, plan } = await planJson(file);
+    expect(code).toBe(0);
+    expect(plan.changes).toBe(true);
+    expect(plan.syncs[0]!.samples.update).toEqual([{ key: { id: '1' }, changes: { vb: { before: '0xFF00C3', after: '0xFF00C4' }, bl: { before: '0xFF00C3', after: '0xFF00C4' } } }]);
+    await applyAndConverge(file);
+    expect(await rows('SELECT HEX(vb), HEX(bl) FROM bytes_copy WHERE id = 1')).toEqual([['FF00C4', 'FF00C4']]);
   });
 });

@@ -1,4 +1,4 @@
-/** Character and byte strings (CHAR, VARCHAR, TEXT, BINARY, VARBINARY, BLOB): text checked against the column's length. */
+/** Character strings (CHAR, VARCHAR, TEXT): text checked against the column's length. */
 import type { ColumnType } from '../../model/column-type.js';
 import { dateToDateTimeText } from './calendar.js';
 import { serializeJson } from './json.js';
@@ -7,7 +7,7 @@ import { fail, notA, ok, trimTrailingSpaces, type Coerced } from './shared.js';
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Text of a non-null value for a string column. Booleans are 1/0, as MySQL stores TRUE/FALSE. */
-function toText(raw: unknown): string | Coerced {
+export function toText(raw: unknown): string | Coerced {
   switch (typeof raw) {
     case 'string':
       return raw;
@@ -56,11 +56,17 @@ function utf8Bytes(text: string): number {
 /** A UTF-16 surrogate without its pair (from a JSON "\ud800" escape): no UTF-8 encoding exists. */
 const LONE_SURROGATE = /\p{Cs}/u;
 
-export function coerceString(raw: unknown, type: ColumnType): Coerced {
+/** The text of a value, refused when it holds a lone surrogate (the driver would send U+FFFD instead: other text than the source's). */
+export function unicodeText(raw: unknown): string | Coerced {
   const text = toText(raw);
   if (typeof text !== 'string') return text;
-  // The driver would send U+FFFD instead: the database would store other text than the source's.
   if (LONE_SURROGATE.test(text)) return fail('text with a lone UTF-16 surrogate (e.g. a JSON "\\ud800" escape without its pair) is not valid Unicode');
+  return text;
+}
+
+export function coerceString(raw: unknown, type: ColumnType): Coerced {
+  const text = unicodeText(raw);
+  if (typeof text !== 'string') return text;
   switch (type.family) {
     case 'char': {
       // CHAR is space-padded on disk and read back without trailing spaces (so excess trailing
@@ -93,17 +99,6 @@ export function coerceString(raw: unknown, type: ColumnType): Coerced {
       const kept = utf8Bytes(trimmed);
       if (kept <= max) return ok(trimmed + ' '.repeat(max - kept));
       return fail(`${bytes} bytes is longer than ${type.sql} (${max} bytes)`);
-    }
-    case 'binary':
-    case 'blob': {
-      // Byte strings: the UTF-8 bytes of the text. BINARY(n) is right-padded with 0x00 on disk
-      // and read back padded, so the canonical form carries the padding.
-      const max = type.family === 'blob' ? (type.maxBytes ?? 65_535) : (type.length ?? 1);
-      const fixed = type.name === 'binary';
-      if (!fixed && text.length * 3 <= max) return ok(text); // a UTF-16 unit is at most 3 bytes
-      const bytes = utf8Bytes(text);
-      if (bytes > max) return fail(`${bytes} bytes is longer than ${type.sql}`);
-      return ok(fixed && bytes < max ? text + '\0'.repeat(max - bytes) : text);
     }
     default:
       return ok(text);

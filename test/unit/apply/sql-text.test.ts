@@ -33,6 +33,13 @@ describe('literalsFor', () => {
     expect(flt!('-0.1')).toBe("'-0.10000000149011612'");
   });
 
+  it('BINARY, VARBINARY and BLOB go as their bytes, X\'…\' (a string would be sent as UTF-8)', () => {
+    const [varbinary, blob] = literalsFor([column('v', 'varbinary(10)'), column('b', 'blob')]);
+    expect(varbinary!('\u00ff\u0000\u00c3')).toBe("X'FF00C3'");
+    expect(blob!("a'\\")).toBe("X'61275C'");
+    expect(blob!('')).toBe("X''");
+  });
+
   it('DOUBLE and text stay strings', () => {
     expect(dbl!('0.1')).toBe("'0.1'");
     expect(text!('abc')).toBe("'abc'");

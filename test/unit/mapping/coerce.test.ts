@@ -299,8 +299,12 @@ describe('text, binary and blob', () => {
     ['ab', 'binary(4)', 'ab\0\0'], // BINARY is padded with 0x00 and read back padded
     ['ab\0\0', 'binary(4)', 'ab\0\0'],
     ['', 'binary(2)', '\0\0'],
-    ['é', 'binary(2)', 'é'],
+    ['é', 'binary(2)', '\u00c3\u00a9'], // text is its UTF-8 bytes, one byte-string character per byte
     ['ab', 'varbinary(4)', 'ab'],
+    [Buffer.from([0xff, 0x00, 0xc3]), 'varbinary(3)', '\u00ff\u0000\u00c3'], // bytes as they are, UTF-8 or not
+    [new Uint8Array(10).fill(0x99), 'varbinary(10)', '\u0099'.repeat(10)],
+    [Buffer.from([0x80]), 'binary(2)', '\u0080\u0000'],
+    [Buffer.from([0x00, 0xff]), 'blob', '\u0000\u00ff'],
     ['ab  ', 'varbinary(4)', 'ab  '],
     ['blob data', 'blob', 'blob data'],
     [long, 'tinyblob', long],
@@ -311,6 +315,7 @@ describe('text, binary and blob', () => {
     ['abcde', 'binary(4)', '5 bytes is longer than binary(4)'],
     ['ééé', 'varbinary(5)', '6 bytes is longer than varbinary(5)'],
     [`${long}x`, 'tinyblob', '256 bytes is longer than tinyblob'],
+    [new Uint8Array(11), 'varbinary(10)', '11 bytes is longer than varbinary(10)'],
   ]);
 });
 

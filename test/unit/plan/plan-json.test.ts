@@ -77,6 +77,14 @@ describe('toPlanJson', () => {
     expect(sync.delete_guard).toBe('1 deletes exceed safety.max_deletes (0)');
   });
 
+  it('shows bytes (BINARY, VARBINARY, BLOB) as hex, in samples and changes alike', () => {
+    const columns = [column('id', 'int', { key: true }), column('raw', 'varbinary(8)')];
+    const rows = { ops: { inserts: keptRows([]), updates: keptRows([]), deletes: [] }, counts: { insert: 1, update: 1, delete: 0, skip: 0, unchanged: 0 }, samples: { insert: [['1', '\u00ff\u0000']], update: [{ before: ['2', 'ab'], after: ['2', null] }], delete: [] }, actualRows: 1 };
+    const bytes = toPlanJson(plan([syncPlan('b', { columns, rows })]), { version: '9.9.9', baseDir: '/work/project' }).syncs[0]!;
+    expect(bytes.samples.insert).toEqual([{ id: '1', raw: '0xFF00' }]);
+    expect(bytes.samples.update).toEqual([{ key: { id: '2' }, changes: { raw: { before: '0x6162', after: null } } }]);
+  });
+
   it('splits warnings from errors, with paths relative to the base directory when inside it', () => {
     const sync = json.syncs[0]!;
     expect(sync.warnings).toEqual([{ code: 'PSSYNC_W_TYPE_MISMATCH', sync: 'vip', message: 'careful', file: 'pssync.yaml', line: 3 }]);

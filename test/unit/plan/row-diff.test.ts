@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { DesiredRow, Row } from '../../../src/model/row.js';
 import type { Mode } from '../../../src/plan/mode-rules.js';
 import { makeKeyOf, type RowKey } from '../../../src/mapping/row-key.js';
-import { canonicalActual, SAMPLE_LIMIT, type RowDiff } from '../../../src/plan/row-diff.js';
+import { canonicalRead } from '../../../src/mapping/canonical-read.js';
+import { SAMPLE_LIMIT, type RowDiff } from '../../../src/plan/row-diff.js';
 import { diffInOrder } from '../../helpers/row-differ.js';
 import type { TargetColumn } from '../../../src/mapping/target-columns.js';
 import { column, desiredRows, opRows } from '../../helpers/plan-builders.js';
@@ -394,7 +395,7 @@ describe('makeKeyOf', () => {
   });
 });
 
-describe('canonicalActual', () => {
+describe('canonicalRead', () => {
   it.each([
     ['decimal(10,2)', '10.5', '10.50'],
     ['datetime(3)', '2024-01-01 00:00:00', '2024-01-01 00:00:00.000'],
@@ -403,15 +404,21 @@ describe('canonicalActual', () => {
     ['varchar(8)', '', ''],
     ["enum('Active','Paused')", 'active', 'Active'],
   ])('%s: %j → %j', (sql, value, canonical) => {
-    expect(canonicalActual(value, column('c', sql))).toBe(canonical);
+    expect(canonicalRead(value, column('c', sql))).toBe(canonical);
+  });
+
+  it('a byte string read from a BINARY, VARBINARY or BLOB column is already canonical (never re-encoded)', () => {
+    expect(canonicalRead('\u00ff\u0000\u00c3', column('c', 'varbinary(10)'))).toBe('\u00ff\u0000\u00c3');
+    expect(canonicalRead('ab\u0000\u0000', column('c', 'binary(4)'))).toBe('ab\u0000\u0000');
+    expect(canonicalRead('\u00e9', column('c', 'blob'))).toBe('\u00e9');
   });
 
   it('NULL stays NULL', () => {
-    expect(canonicalActual(null, column('c', 'varchar(8)'))).toBeNull();
-    expect(canonicalActual(null, column('c', 'json'))).toBeNull();
+    expect(canonicalRead(null, column('c', 'varchar(8)'))).toBeNull();
+    expect(canonicalRead(null, column('c', 'json'))).toBeNull();
   });
 
   it('a value the type cannot take (a MariaDB zero date) is kept as it is, so it compares as a difference', () => {
-    expect(canonicalActual('0000-00-00 00:00:00', column('c', 'datetime'))).toBe('0000-00-00 00:00:00');
+    expect(canonicalRead('0000-00-00 00:00:00', column('c', 'datetime'))).toBe('0000-00-00 00:00:00');
   });
 });
