@@ -60,7 +60,7 @@ export function coerceValue(raw: unknown, type: ColumnType): Coerced {
     case 'year':
       return coerceYear(raw);
     case 'json':
-      return coerceJson(raw);
+      return coerceJson(raw, type);
     case 'enum':
       return coerceEnum(raw, type);
     case 'set':

@@ -103,8 +103,8 @@ function effectiveType(
   isKey: boolean,
   dialect: Dialect,
 ): ColumnType {
-  if (live?.type) return declared && dialect.sameType(declared, live.type) ? declared : live.type;
-  return declared ?? defaultColumnType(isKey);
+  const type = live?.type ? (declared && dialect.sameType(declared, live.type) ? declared : live.type) : (declared ?? defaultColumnType(isKey));
+  return type.family === 'json' && dialect.caps.jsonIsLongtext ? { ...type, jsonText: true } : type;
 }
 
 /**

@@ -41,6 +41,8 @@ export interface ColumnType {
   readonly maxBytes?: number;
   /** Whether the type can be (part of) a primary key without a prefix length. */
   readonly keyable: boolean;
+  /** JSON on a server that stores it as its text (MariaDB: caps.jsonIsLongtext): integers of any size are kept. */
+  readonly jsonText?: true;
 }
 
 const INTEGER_BITS: Readonly<Record<string, number>> = {

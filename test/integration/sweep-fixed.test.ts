@@ -1,7 +1,8 @@
 /**
  * Sweep findings (docs/sweep-findings.md), fixed, each as the sweep found it: F1 an insert that
  * leaves a NOT NULL column without a default unmapped, F2 a NULL for a NOT NULL column, F3 a view
- * with the table's name, F4 bytes from a query, F5 text a latin1/utf8mb3 column cannot hold.
+ * with the table's name, F4 bytes from a query, F5 text a latin1/utf8mb3 column cannot hold, F6
+ * JSON integers beyond 64 bits.
  */
 import { describe, expect, it } from 'vitest';
 import type { PlanJson } from '../../src/plan/plan-json.js';
@@ -180,5 +181,20 @@ describe(`adversarial sweep, fixed findings (${dialectOf(db.version)})`, () => {
     expect(plan.syncs[0]!.samples.update).toEqual([{ key: { id: '1' }, changes: { vb: { before: '0xFF00C3', after: '0xFF00C4' }, bl: { before: '0xFF00C3', after: '0xFF00C4' } } }]);
     await applyAndConverge(file);
     expect(await rows('SELECT HEX(vb), HEX(bl) FROM bytes_copy WHERE id = 1')).toEqual([['FF00C4', 'FF00C4']]);
+  });
+
+  it('F6: JSON integers beyond 64 bits keep every digit where the server keeps the text (MariaDB); on MySQL they are doubles, as it stores them', async () => {
+    await db.query('CREATE TABLE big_json (id INT PRIMARY KEY, doc JSON)');
+    workspace.write('big-json.ndjson', '{"id":1,"doc":{"n":-98765432109876543210,"p":123456789012345678901234,"x":18446744073709551616}}\n');
+    const file = project('big-json', 'big_json', '{ kind: ndjson, path: big-json.ndjson }');
+    // Before the fix, MariaDB too stored {"n":-98765432109876540000,"p":1.2345678901234569e+23,"x":18446744073709552000}.
+    await applyAndConverge(file);
+    const [[stored]] = (await rows('SELECT CAST(doc AS CHAR) FROM big_json')) as [[string]];
+    if (dialectOf(db.version) === 'mariadb') expect(stored).toBe('{"n":-98765432109876543210,"p":123456789012345678901234,"x":18446744073709551616}');
+    else expect(JSON.parse(stored)).toEqual({ n: -98765432109876543210, p: 123456789012345678901234, x: 18446744073709551616 });
+    // A table pssync creates keeps them too, on its first apply.
+    const created = project('big-json-new', 'big_json_new', '{ kind: ndjson, path: big-json.ndjson }', { fields: ['{ from: id, type: int }', '{ from: doc, type: json }'] });
+    await applyAndConverge(created);
+    expect(await rows('SELECT CAST(doc AS CHAR) FROM big_json_new')).toEqual([[stored]]);
   });
 });

@@ -1,4 +1,5 @@
 /** JSON: a value or JSON text → its normal form, keys sorted recursively and no whitespace. */
+import type { ColumnType } from '../../model/column-type.js';
 import { ExactNumber } from '../../source/exact-number.js';
 import { parseJsonExact } from '../../source/json-value.js';
 import { fail, notA, ok, PLAIN_INTEGER, type Coerced } from './shared.js';
@@ -6,8 +7,12 @@ import { fail, notA, ok, PLAIN_INTEGER, type Coerced } from './shared.js';
 // MySQL re-serialises JSON with its own key order and spacing and MariaDB keeps the text, so only
 // a normal form compares equal on both.
 
-export function coerceJson(raw: unknown): Coerced {
-  const result = canonicalJson(raw);
+/**
+ * `type.jsonText`: the server stores JSON as its text (MariaDB), so integers of any size keep every
+ * digit; MySQL's binary JSON holds integers beyond 64 bits as doubles, and so does the normal form.
+ */
+export function coerceJson(raw: unknown, type: ColumnType): Coerced {
+  const result = canonicalJson(raw, type.jsonText === true);
   // JSON.stringify writes a lone surrogate as a \udXXX escape (never a pair): the database refuses it.
   if (result.ok && result.value !== null && result.value.includes('\\u') && LONE_SURROGATE_ESCAPE.test(result.value)) {
     return fail('JSON with a lone UTF-16 surrogate (a "\\ud800" escape without its pair) is not valid Unicode; the database refuses it');
@@ -24,9 +29,9 @@ const LONE_SURROGATE_ESCAPE = /(?<!\\)(?:\\\\)*\\u[dD][89a-fA-F][0-9a-fA-F]{2}/;
  */
 const MAX_EXACT_READ_DEPTH = 513;
 
-function canonicalJson(raw: unknown): Coerced {
+function canonicalJson(raw: unknown, exactIntegers: boolean): Coerced {
   if (typeof raw !== 'string') {
-    const { text } = serializeJson(raw, true);
+    const { text } = serializeJson(raw, true, exactIntegers);
     return text === undefined ? notA(raw, 'representable as JSON') : ok(text);
   }
   let parsed: unknown;
@@ -35,7 +40,7 @@ function canonicalJson(raw: unknown): Coerced {
   } catch (error) {
     return fail(`not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const { text, hasUnsafeInteger } = serializeJson(parsed, true);
+  const { text, hasUnsafeInteger } = serializeJson(parsed, true, exactIntegers);
   if (text === undefined) return fail('not valid JSON: too deeply nested or a number out of range');
   if (!hasUnsafeInteger) return ok(text);
   // An integer beyond 2^53 lost digits in JSON.parse: re-read the text keeping number literals.
@@ -45,7 +50,7 @@ function canonicalJson(raw: unknown): Coerced {
   } catch {
     return fail('not valid JSON: number out of range');
   }
-  const exactText = serializeJson(exact, true).text;
+  const exactText = serializeJson(exact, true, exactIntegers).text;
   return exactText === undefined ? fail('not valid JSON: number out of range') : ok(exactText);
 }
 
@@ -54,12 +59,13 @@ const UINT64_MAX = (1n << 64n) - 1n;
 
 /**
  * Canonical text of a JSON number literal, as MySQL stores it: integers that fit int64/uint64
- * stay exact, anything else is a double (so 1.0 → 1, 1e2 → 100).
+ * stay exact, anything else is a double (so 1.0 → 1, 1e2 → 100). With `exactIntegers` (MariaDB
+ * keeps the text) every integer stays exact.
  */
-function canonicalNumberLiteral(text: string): string | undefined {
+function canonicalNumberLiteral(text: string, exactIntegers: boolean): string | undefined {
   if (PLAIN_INTEGER.test(text)) {
     const value = BigInt(text);
-    if (value >= INT64_MIN && value <= UINT64_MAX) return value.toString();
+    if (exactIntegers || (value >= INT64_MIN && value <= UINT64_MAX)) return value.toString();
   }
   const value = Number(text);
   return Number.isFinite(value) ? JSON.stringify(value) : undefined;
@@ -80,14 +86,14 @@ export interface SerializedJson {
   readonly hasUnsafeInteger: boolean;
 }
 
-/** JSON text of a value; `sortKeys` for the canonical form. */
-export function serializeJson(value: unknown, sortKeys: boolean): SerializedJson {
-  const found = { unsafeInteger: false };
+/** JSON text of a value; `sortKeys` for the canonical form (`exactIntegers`: see canonicalNumberLiteral). */
+export function serializeJson(value: unknown, sortKeys: boolean, exactIntegers = false): SerializedJson {
+  const found = { unsafeInteger: false, exactIntegers };
   const text = writeJson(value, sortKeys, 0, found);
   return { text, hasUnsafeInteger: found.unsafeInteger };
 }
 
-function writeJson(value: unknown, sortKeys: boolean, depth: number, found: { unsafeInteger: boolean }): string | undefined {
+function writeJson(value: unknown, sortKeys: boolean, depth: number, found: { unsafeInteger: boolean; readonly exactIntegers: boolean }): string | undefined {
   switch (typeof value) {
     case 'string':
       return JSON.stringify(value);
@@ -98,12 +104,12 @@ function writeJson(value: unknown, sortKeys: boolean, depth: number, found: { un
     case 'boolean':
       return value ? 'true' : 'false';
     case 'bigint':
-      // JSON columns hold integers beyond 64 bits as doubles; text keeps every digit.
-      return sortKeys ? canonicalNumberLiteral(value.toString()) : value.toString();
+      // MySQL's JSON columns hold integers beyond 64 bits as doubles; text keeps every digit.
+      return sortKeys ? canonicalNumberLiteral(value.toString(), found.exactIntegers) : value.toString();
     case 'object': {
       if (value === null) return 'null';
       if (depth > MAX_JSON_DEPTH) return undefined;
-      if (value instanceof ExactNumber) return sortKeys ? canonicalNumberLiteral(value.text) : value.text;
+      if (value instanceof ExactNumber) return sortKeys ? canonicalNumberLiteral(value.text, found.exactIntegers) : value.text;
       if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'null' : JSON.stringify(value.toISOString());
       if (Array.isArray(value)) {
         const items: string[] = [];

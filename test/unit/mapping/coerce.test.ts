@@ -524,6 +524,14 @@ describe('json', () => {
     [Number.NaN, 'json', 'representable as JSON'],
     [{ a: Number.POSITIVE_INFINITY }, 'json', 'representable as JSON'],
   ]);
+  it('JSON stored as its text (MariaDB: jsonText): integers of any size keep every digit; decimals as everywhere', () => {
+    const text = { ...type('json'), jsonText: true as const };
+    const big = '{"n":-98765432109876543210,"p":123456789012345678901234,"x":18446744073709551616,"d":1.50,"e":1e2}';
+    expect(coerceValue(big, text)).toEqual({ ok: true, value: '{"d":1.5,"e":100,"n":-98765432109876543210,"p":123456789012345678901234,"x":18446744073709551616}' });
+    expect(coerceValue({ big: 123456789012345678901234n }, text)).toEqual({ ok: true, value: '{"big":123456789012345678901234}' });
+    expect(coerceValue(big, type('json'))).toEqual({ ok: true, value: '{"d":1.5,"e":100,"n":-98765432109876540000,"p":1.2345678901234569e+23,"x":18446744073709552000}' });
+  });
+
   it('refuses cyclic values instead of overflowing the stack', () => {
     const cyclic: Record<string, unknown> = {};
     cyclic['self'] = cyclic;
