@@ -7,90 +7,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { dialectOf, useTestDatabase } from '../helpers/database.js';
+import { sweepSteps } from '../helpers/sweep.js';
 import { useWorkspace } from '../helpers/workspace.js';
 
 const db = useTestDatabase();
 const workspace = useWorkspace();
-const env = () => ({ TEST_DATABASE_URL: db.url });
-
-interface SyncOptions {
-  readonly mode?: string;
-  readonly key?: readonly string[];
-  readonly strategy?: string;
-  /** Field lines (`{ from: a, to: b }`); omitted: every source field. */
-  readonly fields?: readonly string[];
-  readonly extra?: string;
-}
-
-/** A manifest with one sync `s` from source `src` (its YAML body given) into `table`. */
-function manifest(table: string, source: string, options: SyncOptions = {}): string {
-  const fields = options.fields ? `    fields:\n${options.fields.map((field) => `      - ${field}`).join('\n')}\n` : '';
-  return `version: 1
-destinations:
-  db: { url: "\${TEST_DATABASE_URL}" }
-sources:
-  src: ${source}
-syncs:
-  s:
-    source: src
-    destination: db
-    table: ${table}
-    mode: ${options.mode ?? 'mirror'}
-    strategy: ${options.strategy ?? 'auto'}
-    primary_key: [${(options.key ?? ['id']).join(', ')}]
-${options.extra ?? ''}${fields}`;
-}
-
-/** Writes the manifest (and a data file), returns the manifest's name. */
-function project(name: string, table: string, source: string, options: SyncOptions = {}): string {
-  return workspace.write(`${name}.yaml`, manifest(table, source, options));
-}
-
-async function rows(sql: string, params: unknown[] = []): Promise<unknown[][]> {
-  return (await db.query<Record<string, unknown>>(sql, params)).map((row) =>
-    Object.values(row).map((value) => (typeof value === 'number' ? String(value) : Buffer.isBuffer(value) ? value.toString('hex') : value)),
-  );
-}
-
-async function apply(file: string): Promise<void> {
-  const result = await workspace.run(['apply', '-f', file, '--auto-approve', '--allow-deletes'], env());
-  expect(result.code, result.stdout + result.stderr).toBe(0);
-}
-
-/** A plan right after an apply has no changes. */
-async function converged(file: string): Promise<void> {
-  const result = await workspace.run(['plan', '-f', file, '--detailed-exitcode'], env());
-  expect(result.code, result.stdout + result.stderr).toBe(0);
-}
-
-async function applyAndConverge(file: string): Promise<void> {
-  await apply(file);
-  await converged(file);
-}
-
-interface PlanJson {
-  syncs: Array<{ rows?: { insert: number; update: number; delete: number; skip: number }; errors: Array<{ code: string; message: string; line?: number; file?: string }> }>;
-}
-
-async function planJson(file: string): Promise<{ code: number; plan: PlanJson; output: string }> {
-  const result = await workspace.run(['plan', '-f', file, '--format', 'json'], env());
-  return { code: result.code, plan: JSON.parse(result.stdout) as PlanJson, output: result.stdout + result.stderr };
-}
-
-/** Plan fails with `code` (message matching `words`), apply refuses, the table is unchanged. */
-async function refused(file: string, code: string, words: RegExp, table: string): Promise<void> {
-  const before = await rows(`SELECT * FROM \`${table}\` ORDER BY 1`);
-  const { code: exit, plan, output } = await planJson(file);
-  expect(exit, output).toBe(1);
-  const errors = plan.syncs.flatMap((sync) => sync.errors);
-  const error = errors.find((candidate) => candidate.code === code);
-  expect(error, output).toBeDefined();
-  expect(error!.message).toMatch(words);
-  const result = await workspace.run(['apply', '-f', file, '--auto-approve', '--allow-deletes'], env());
-  expect(result.code, result.stdout + result.stderr).toBe(1);
-  expect(result.stderr).toContain('Nothing was applied');
-  expect(await rows(`SELECT * FROM \`${table}\` ORDER BY 1`)).toEqual(before);
-}
+const { project, rows, converged, applyAndConverge, planJson, refused } = sweepSteps(db, workspace);
 
 describe(`adversarial sweep (${dialectOf(db.version)})`, () => {
   it('an unmapped NOT NULL column with a default: inserts get the default, existing values are kept', async () => {
