@@ -24,6 +24,7 @@ const GENERATED_EXTRA = /\b(?:VIRTUAL|STORED|PERSISTENT) GENERATED\b/i;
 /**
  * NOT NULL without a default (COLUMN_DEFAULT is NULL for a NOT NULL column on MySQL and MariaDB
  * alike), neither generated nor AUTO_INCREMENT: a strict-mode INSERT that omits it fails (1364).
+ * Not an ENUM: the server gives it its first member, strict mode or not.
  * A row without COLUMN_DEFAULT (undefined: an older capture) says nothing.
  */
 function needsValueOnInsert(nullable: string | null | undefined, extra: string | null | undefined, columnDefault: string | null | undefined): boolean {
@@ -62,7 +63,7 @@ export function parseTableSpec(
       nullable: nullable === 'YES',
       ...(collation ? { collation } : {}),
       ...(extra && GENERATED_EXTRA.test(extra) ? { generated: { expression: expression ?? '' } } : {}),
-      ...(needsValueOnInsert(nullable, extra, columnDefault) ? { needsValueOnInsert: true as const } : {}),
+      ...(type?.family !== 'enum' && needsValueOnInsert(nullable, extra, columnDefault) ? { needsValueOnInsert: true as const } : {}),
     };
   });
   const primaryKey = primaryKeyRows.map(([name]) => name ?? '');

@@ -2,6 +2,7 @@
  * Source record → desired row: pick each target column's field (or constant), apply transforms,
  * coerce to the column type. Returns the canonical row or the reasons it cannot be written.
  */
+import { isBinaryFamily } from '../model/column-type.js';
 import type { DiagnosticCode } from '../model/diagnostic.js';
 import type { Row, Value } from '../model/row.js';
 import type { TargetColumn } from './target-columns.js';
@@ -25,7 +26,9 @@ export function createRowMapper(columns: readonly TargetColumn[]): RowMapper {
   const steps = columns.map((column) => {
     const origin = column.origin;
     if (origin.kind === 'constant') {
-      const coerced = coerceValue(origin.value, column.type);
+      // Constants are canonical already (target-columns.ts). Coercing is idempotent for every type
+      // but bytes, whose canonical form (a byte string) read as text would be encoded again.
+      const coerced = isBinaryFamily(column.type.family) ? { ok: true as const, value: origin.value } : coerceValue(origin.value, column.type);
       return () => coerced;
     }
     const transforms = origin.transforms;

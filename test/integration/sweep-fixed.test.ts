@@ -30,6 +30,11 @@ describe(`adversarial sweep, fixed findings (${dialectOf(db.version)})`, () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('Nothing was applied');
     expect(await rows('SELECT id, name, owner FROM no_default ORDER BY id')).toEqual([['1', 'one', 'ann']]);
+    // An ENUM NOT NULL without a default is not one: the server gives it its first member.
+    await db.query("CREATE TABLE enum_default (id INT PRIMARY KEY, name VARCHAR(20), state ENUM('new','old') NOT NULL)");
+    const enumFile = project('enum-default', 'enum_default', '{ kind: csv, path: no-default.csv }', { mode: 'upsert' });
+    await applyAndConverge(enumFile);
+    expect(await rows('SELECT id, name, state FROM enum_default ORDER BY id')).toEqual([['1', 'ONE', 'new'], ['2', 'two', 'new']]);
   });
 
   it('F2: a NULL source value for a NOT NULL column is a row error at plan time', async () => {
@@ -105,6 +110,13 @@ describe(`adversarial sweep, fixed findings (${dialectOf(db.version)})`, () => {
     expect(plan.syncs[0]!.samples.update).toEqual([{ key: { id: '1' }, changes: { vb: { before: '0xFF00C3', after: '0xFF00C4' }, bl: { before: '0xFF00C3', after: '0xFF00C4' } } }]);
     await applyAndConverge(file);
     expect(await rows('SELECT HEX(vb), HEX(bl) FROM bytes_copy WHERE id = 1')).toEqual([['FF00C4', 'FF00C4']]);
+    // A scope constant on a binary column is its UTF-8 bytes, once: rows are written, found and kept under it.
+    await db.query('CREATE TABLE bytes_scoped (tag VARBINARY(8) NOT NULL, id INT NOT NULL, val TEXT, PRIMARY KEY (tag, id))');
+    await db.query("INSERT INTO bytes_scoped VALUES (UNHEX('C3A9'), 1, 'old'), ('zz', 1, 'other scope')");
+    workspace.write('scoped.csv', 'id,val\n1,new\n2,two\n');
+    const scoped = project('bytes-scoped', 'bytes_scoped', '{ kind: csv, path: scoped.csv }', { key: ['tag', 'id'], extra: '    scope: { tag: "é" }\n' });
+    await applyAndConverge(scoped);
+    expect(await rows('SELECT HEX(tag), id, val FROM bytes_scoped ORDER BY tag, id')).toEqual([['7A7A', '1', 'other scope'], ['C3A9', '1', 'new'], ['C3A9', '2', 'two']]);
   });
 
   it('F6: JSON integers beyond 64 bits keep every digit where the server keeps the text (MariaDB); on MySQL they are doubles, as it stores them', async () => {
