@@ -62,3 +62,49 @@ function closingQuoteEnd(raw: string, position: number, { quote, escape }: CsvSy
   }
   return raw.length;
 }
+
+/** What a record's quoting breaks, and where (an index into the text). */
+export type QuotingProblem =
+  | { readonly kind: 'text-after-quote'; readonly at: number; readonly got: string }
+  | { readonly kind: 'quote-in-unquoted'; readonly at: number; readonly field: number }
+  | { readonly kind: 'unclosed'; readonly at: number };
+
+/**
+ * Checks the quoting of one record, text[from, to) without its line break, the way csv-parse
+ * checks it (PapaParse, which split the record, is lenient: it accepts spaces after a closing
+ * quote and a quote inside an unquoted field), and tells which fields were quoted. RFC 4180
+ * quoting only: the escape is the quote, so `""` inside quotes is one quote.
+ */
+export function checkQuoting(text: string, from: number, to: number, delimiter: string, quote: string): boolean[] | QuotingProblem {
+  const quoted: boolean[] = [];
+  // The next delimiter and quote at or after `position`, found again only once passed: a search
+  // may run past the record (into the rest of the text), but only once per record.
+  let nextDelimiter = -1;
+  let nextQuote = -1;
+  let position = from;
+  for (let field = 0; ; field++) {
+    if (text.startsWith(quote, position)) {
+      quoted.push(true);
+      let closing = text.indexOf(quote, position + 1);
+      while (closing !== -1 && closing < to && text.startsWith(quote, closing + 1)) closing = text.indexOf(quote, closing + 2);
+      if (closing === -1 || closing >= to) return { kind: 'unclosed', at: position };
+      position = closing + 1;
+      if (position === to) return quoted;
+      if (!text.startsWith(delimiter, position)) return { kind: 'text-after-quote', at: position, got: text[position]! };
+      position += delimiter.length;
+      continue;
+    }
+    quoted.push(false);
+    if (nextDelimiter < position) nextDelimiter = orEnd(text.indexOf(delimiter, position));
+    if (nextQuote < position) nextQuote = orEnd(text.indexOf(quote, position));
+    const end = Math.min(nextDelimiter, to);
+    if (nextQuote < end) return { kind: 'quote-in-unquoted', at: nextQuote, field };
+    if (end === to) return quoted;
+    position = end + delimiter.length;
+  }
+}
+
+/** An index from indexOf, with "not found" as past every index. */
+function orEnd(index: number): number {
+  return index === -1 ? Number.POSITIVE_INFINITY : index;
+}
