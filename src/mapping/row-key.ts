@@ -3,7 +3,7 @@
  * source rows are checked for duplicates (mapping) and where they are matched with destination
  * rows (the differ), so both agree on what "the same key" means.
  */
-import type { Row } from '../model/row.js';
+import { ownText, type Row } from '../model/row.js';
 import { approximateCollations, type CollationKeys } from './collation.js';
 import type { TargetColumn } from './target-columns.js';
 
@@ -39,10 +39,12 @@ const COLLATED_KEY_FAMILIES: ReadonlySet<string> = new Set(['char', 'varchar', '
 export function makeKeyOf(columns: readonly TargetColumn[], keys: CollationKeys = approximateCollations.reader()): (row: Row) => RowKey {
   const parts = keyParts(columns);
   const textKey = (value: string | null, collation: string | undefined): string | null => (value === null || collation === undefined ? value : keys.key(value, collation));
+  // A key is kept for as long as the plan runs (key indexes): text of its own, not a slice of a
+  // source's chunk (ownText). A composite key is a new string (JSON) anyway.
   if (parts.length === 1) {
     const [{ index, collation }] = parts as [KeyPart];
-    if (columns[index]!.type.family === 'integer') return (row) => integerKey(row[index] ?? null) ?? row[index] ?? '';
-    return (row) => textKey(row[index] ?? null, collation) ?? '';
+    if (columns[index]!.type.family === 'integer') return (row) => integerKey(row[index] ?? null) ?? ownText(row[index] ?? '');
+    return (row) => ownText(textKey(row[index] ?? null, collation) ?? '');
   }
   return (row) => JSON.stringify(parts.map(({ index, collation }) => textKey(row[index] ?? null, collation)));
 }
@@ -93,5 +95,5 @@ function integerKey(text: string | null): number | undefined {
 
 /** The row's key values, NULL for every other column: what duplicate detection keeps of a row. */
 export function keyValuesOnly(columns: readonly TargetColumn[], values: Row): Row {
-  return values.map((value, index) => (columns[index]!.isKey ? value : null));
+  return values.map((value, index) => (columns[index]!.isKey && value !== null ? ownText(value) : null));
 }

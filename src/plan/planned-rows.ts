@@ -4,7 +4,7 @@
  * storage/spill-file.ts) and apply reads them back a batch at a time. So a 1,000,000-row initial
  * load plans in bounded memory (issue 7) and writes exactly the rows that were planned.
  */
-import type { Row } from '../model/row.js';
+import { ownText, type Row } from '../model/row.js';
 import type { RowSpill, SpilledRowsReader } from '../model/row-spill.js';
 import { rowDigest } from './row-digest.js';
 
@@ -87,14 +87,9 @@ function rowChars(values: Row): number {
   return chars;
 }
 
-/**
- * The row with values that share no memory with the text they were cut from. Sources hand out
- * values sliced from big decoded chunks (V8 keeps a slice's whole parent alive), so a few rows kept
- * for writing — the 1% that changed — would otherwise keep every chunk of the source in memory.
- * Concatenating and slicing makes V8 copy the characters into a string of the value's own.
- */
+/** The row with values that share no memory with the text they were cut from (see ownText). */
 function detached(values: Row): Row {
-  return values.map((value) => (value !== null && value.length >= 13 ? `${value} `.slice(0, -1) : value));
+  return values.map((value) => (value === null ? value : ownText(value)));
 }
 
 /** The rows in order, a batch of about `size` at a time (spilled rows read back from their file). */

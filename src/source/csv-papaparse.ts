@@ -17,9 +17,9 @@ import { StringDecoder } from 'node:string_decoder';
 import Papa from 'papaparse';
 import type { CsvSourceConfig } from '../manifest/types.js';
 import { checkQuoting, type QuotingProblem } from './csv-quoting.js';
-import { CsvRows, MAX_RECORD_BYTES, quoteInUnquotedMessage, recordTooLargeMessage, textAfterQuoteMessage, unclosedQuoteMessage, type QuotedLookup } from './csv-rows.js';
+import { CsvRows, MAX_RECORD_BYTES, type CsvBatch, quoteInUnquotedMessage, recordTooLargeMessage, textAfterQuoteMessage, unclosedQuoteMessage, type QuotedLookup } from './csv-rows.js';
 import { inputError, type Input } from './input.js';
-import { SourceError, type SourceRow } from './source.js';
+import { SourceError } from './source.js';
 
 /** Whether PapaParse reads this source exactly: RFC 4180 quoting, LF or CRLF line breaks. */
 export function papaParseReads(config: CsvSourceConfig, input: Input): boolean {
@@ -35,7 +35,7 @@ interface StepResult {
 
 const NONE_QUOTED: readonly boolean[] = [];
 
-export async function* readCsvPapaParse(config: CsvSourceConfig, input: Input, rows: CsvRows): AsyncGenerator<SourceRow> {
+export async function* readCsvPapaParse(config: CsvSourceConfig, input: Input, rows: CsvRows): AsyncGenerator<CsvBatch> {
   const records = new PapaRecords(config, rows);
   const decoder = new StringDecoder(config.encoding === 'latin1' ? 'latin1' : 'utf8');
   let first = true;
@@ -54,18 +54,18 @@ export async function* readCsvPapaParse(config: CsvSourceConfig, input: Input, r
       const batch = records.parse(waiting.join(''), false);
       waiting = [];
       waitingLength = 0;
-      yield* batch;
+      if (batch) yield batch;
       records.throwFailure();
     }
     const batch = records.parse(waiting.join('') + decoder.end(), true);
-    yield* batch;
+    if (batch) yield batch;
     records.throwFailure();
   } catch (error) {
     throw error instanceof SourceError ? error : inputError(config.path, error, input.lines() + 1);
   }
 }
 
-/** Feeds PapaParse the text a chunk at a time and turns what it splits into rows. */
+/** Feeds PapaParse the text a chunk at a time and hands what it splits to CsvRows. */
 class PapaRecords implements QuotedLookup {
   private readonly parser: Papa.Parser;
   /** The text being parsed: what was left of the last chunk, then the new one. */
@@ -80,8 +80,9 @@ class PapaRecords implements QuotedLookup {
   private quoted: readonly boolean[] = NONE_QUOTED;
   /** The next quote in `text` at or after `recordStart` (or past the end), found again once passed. */
   private nextQuote = -1;
-  private batch: SourceRow[] = [];
   private failure: SourceError | undefined;
+  /** No NUL character in the text so far. */
+  private nulFree = true;
 
   constructor(
     private readonly config: CsvSourceConfig,
@@ -96,11 +97,11 @@ class PapaRecords implements QuotedLookup {
   }
 
   /** The rows of the complete records in `chunk` (after what was left of the last one); `final`: the input's end. */
-  parse(chunk: string, final: boolean): SourceRow[] {
+  parse(chunk: string, final: boolean): CsvBatch | undefined {
     this.text = this.text.slice(this.recordStart - this.base) + chunk;
     this.base = this.recordStart;
+    this.nulFree &&= !chunk.includes('\u0000');
     this.nextQuote = -1;
-    this.batch = [];
     try {
       const result = this.parser.parse(this.text, this.base, !final) as StepResult;
       if (!final) this.checkLeftover(result.errors);
@@ -109,7 +110,7 @@ class PapaRecords implements QuotedLookup {
       if (!(error instanceof SourceError)) throw error;
       this.failure = error;
     }
-    return this.batch;
+    return this.rows.take(this.nulFree);
   }
 
   throwFailure(): void {
@@ -146,8 +147,7 @@ class PapaRecords implements QuotedLookup {
       const last = values.length - 1;
       values[last] = values[last]!.slice(0, -1);
     }
-    const row = this.rows.toRow(values, line, this);
-    if (row) this.batch.push(row);
+    this.rows.add(values, line, this);
   }
 
   /** The record cut off by the chunk's end: refused when PapaParse already found its quoting broken, or when too large. */

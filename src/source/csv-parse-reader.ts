@@ -10,6 +10,7 @@ import { quotedFields, type CsvSyntax } from './csv-quoting.js';
 import {
   CsvRows,
   MAX_RECORD_BYTES,
+  type CsvBatch,
   quoteInUnquotedMessage,
   raggedMessage,
   recordTooLargeMessage,
@@ -18,7 +19,10 @@ import {
   type QuotedLookup,
 } from './csv-rows.js';
 import { inputError, type Input } from './input.js';
-import { SourceError, type SourceRow } from './source.js';
+import { SourceError } from './source.js';
+
+/** Rows per batch handed on. */
+const BATCH_ROWS = 1_000;
 
 /** What csv-parse hands `on_record` with `raw` and no `columns`: the fields in file order. */
 interface ParsedRecord {
@@ -27,15 +31,16 @@ interface ParsedRecord {
   readonly raw: string;
 }
 
-export async function* readCsvParse(config: CsvSourceConfig, input: Input, rows: CsvRows): AsyncGenerator<SourceRow> {
+export async function* readCsvParse(config: CsvSourceConfig, input: Input, rows: CsvRows): AsyncGenerator<CsvBatch> {
   const file = config.path;
   const lines = new LineCounter(input.breaks);
   const quoting = new RawQuoting({ delimiter: config.delimiter, quote: config.quote, escape: config.escape }, lines);
   // No `cast` and no `columns`: csv-parse's per-field cast callback dominated reading time. Records
-  // come as arrays with their raw text; `on_record` turns each into a row. Doing that inside
+  // come as arrays with their raw text; `on_record` adds each to the batch. Doing that inside
   // csv-parse, rather than in the loop below, keeps errors in file order: the stream drops the
   // records it buffered once a later record fails to parse.
-  const parserOptions: Options<SourceRow, ParsedRecord> = {
+  let added = 0;
+  const parserOptions: Options<number, ParsedRecord> = {
     delimiter: config.delimiter,
     quote: config.quote,
     escape: config.escape,
@@ -52,19 +57,29 @@ export async function* readCsvParse(config: CsvSourceConfig, input: Input, rows:
     on_record: (parsed, info) => {
       const line = lines.count(parsed.raw, info);
       quoting.raw = parsed.raw;
-      return rows.toRow(parsed.record, line, quoting);
+      rows.add(parsed.record, line, quoting);
+      return (added += 1);
     },
   };
   // csv-parse's typings only let `on_record` change the record's type together with `columns`.
   const parser: Parser = parse(parserOptions as unknown as Options);
-  const records = pipeline(input.stream, parser, () => undefined) as unknown as AsyncIterable<SourceRow>;
+  const records = pipeline(input.stream, parser, () => undefined) as unknown as AsyncIterable<number>;
+  let failure: unknown;
   try {
-    yield* records;
+    for await (const count of records) {
+      if (count % BATCH_ROWS !== 0) continue;
+      const batch = rows.take();
+      if (batch) yield batch;
+    }
   } catch (error) {
-    throw csvParseError(file, error, lines, input.lines());
+    failure = error;
   } finally {
     parser.destroy();
   }
+  // The records added before a failure are delivered before it.
+  const rest = rows.take();
+  if (rest) yield rest;
+  if (failure !== undefined) throw csvParseError(file, failure, lines, input.lines());
 }
 
 /** Quoting read back from the current record's raw text (csv-parse drops it). */

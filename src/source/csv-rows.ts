@@ -1,12 +1,13 @@
 /**
  * From a CSV tokenizer's records to rows, the same for every tokenizer (csv.ts picks one): the
  * header's names (told as soon as the header is read), the check that every record has as many
- * fields as the header, and the NULL rule. NULL versus empty string follows PostgreSQL COPY: an
+ * fields as the header, and the NULL rule. Rows are collected flat, a batch at a time (values row
+ * after row, and each row's line): the CSV thread posts them so, and readCsv makes records of them. NULL versus empty string follows PostgreSQL COPY: an
  * unquoted empty field is NULL, a quoted empty field ("") is the empty string; `null_values` adds
  * markers that count only when unquoted.
  */
 import type { CsvSourceConfig } from '../manifest/types.js';
-import { SourceError, type HeaderListener, type SourceRow } from './source.js';
+import { SourceError, type HeaderListener } from './source.js';
 
 /** A record larger than this is refused rather than buffered: almost always an unclosed quote. */
 export const MAX_RECORD_BYTES = 64 * 1024 * 1024;
@@ -17,8 +18,18 @@ export interface QuotedLookup {
   quotedFields(lastField: number): readonly boolean[];
 }
 
+/** Rows of a CSV source, flat: `values` holds names.length values per row, row after row. */
+export interface CsvBatch {
+  readonly names: readonly string[];
+  readonly values: (string | null)[];
+  readonly lines: number[];
+  /** No value holds a NUL character (the tokenizer saw none in the text): the batch may cross threads as one string. */
+  readonly nulFree?: boolean;
+}
+
 export class CsvRows {
   private names: readonly string[] | undefined;
+  private batch: CsvBatch | undefined;
   private readonly markers: ReadonlySet<string>;
 
   constructor(
@@ -30,8 +41,8 @@ export class CsvRows {
     if (this.names) onHeader?.({ names: this.names });
   }
 
-  /** The row for a record starting on `line`; undefined for the header row. */
-  toRow(values: readonly string[], line: number, quoting: QuotedLookup): SourceRow | undefined {
+  /** Adds the record starting on `line` to the batch (or reads it as the header). */
+  add(values: readonly string[], line: number, quoting: QuotedLookup): void {
     if (this.names === undefined) {
       try {
         this.names = headerColumns(this.config, values);
@@ -40,31 +51,34 @@ export class CsvRows {
         throw error;
       }
       this.onHeader?.({ names: this.names, line });
-      return undefined;
+      return;
     }
-    if (values.length !== this.names.length) {
-      throw new SourceError(this.config.path, raggedMessage(String(values.length), String(this.names.length)), line);
-    }
-    return { fields: this.toFields(this.names, values, quoting), line };
-  }
-
-  /** The record keyed by field name, NULL applied. */
-  private toFields(names: readonly string[], values: readonly string[], quoting: QuotedLookup): Record<string, string | null> {
-    const fields: Record<string, string | null> = {};
+    const width = this.names.length;
+    if (values.length !== width) throw new SourceError(this.config.path, raggedMessage(String(values.length), String(width)), line);
+    this.batch ??= { names: this.names, values: [], lines: [] };
+    const out = this.batch.values;
+    const first = out.length;
     let lastMaybeNull = -1;
-    for (let index = 0; index < names.length; index++) {
+    for (let index = 0; index < width; index++) {
       const value = values[index]!;
       if (this.maybeNull(value)) lastMaybeNull = index;
-      fields[names[index]!] = value;
+      out.push(value);
     }
     // Most records have no empty or marker value: quoting is only looked up for those that do.
     if (lastMaybeNull !== -1) {
       const quoted = quoting.quotedFields(lastMaybeNull);
       for (let index = 0; index <= lastMaybeNull; index++) {
-        if (quoted[index] !== true && this.maybeNull(values[index]!)) fields[names[index]!] = null;
+        if (quoted[index] !== true && this.maybeNull(values[index]!)) out[first + index] = null;
       }
     }
-    return fields;
+    this.batch.lines.push(line);
+  }
+
+  /** The rows added since the last call, if any; `nulFree`: the text they came from holds no NUL. */
+  take(nulFree = false): CsvBatch | undefined {
+    const batch = this.batch;
+    this.batch = undefined;
+    return batch && nulFree ? { ...batch, nulFree } : batch;
   }
 
   private maybeNull(value: string): boolean {

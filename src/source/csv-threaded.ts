@@ -1,27 +1,35 @@
 /**
- * Large CSV files are parsed on a worker thread (issue 7). csv-parse costs ~12 µs of CPU a record
+ * Large CSV files are parsed on a worker thread (issue 7). Parsing costs ~5–10 µs of CPU a record
  * of the benchmark's data; on its own thread that work overlaps with mapping, comparing and
- * writing on the main thread, where taking a batch of records off the worker costs ~1–2 µs a record. Records, values, line numbers and errors are exactly those of
- * readCsv: the worker runs it. Small files, standard input, and code run from TypeScript sources
- * (no compiled worker script) are read on the main thread.
+ * writing on the main thread, where taking a batch of records off the worker costs ~1 µs a record.
+ * Records, values, line numbers and errors are exactly those of readCsv: the worker runs it. Small
+ * files, standard input, and code run from TypeScript sources (no compiled worker script) are read
+ * on the main thread.
+ *
+ * A batch crosses as one string (its values joined by NUL) with the NULLs' places, not as an array
+ * of strings: copying thousands of small strings between threads cost the worker as much as
+ * parsing them (issue 12). A batch holding a NUL character in a value crosses as an array.
  */
 import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { CsvSourceConfig } from '../manifest/types.js';
-import { readCsv, type CsvReadOptions } from './csv.js';
+import { readCsv, recordsOf, type CsvReadOptions } from './csv.js';
+import type { CsvBatch } from './csv-rows.js';
 import { SourceError, type SourceRow } from './source.js';
 
-/** Records per message, and messages the worker may send before the main thread takes them. */
-export const BATCH_ROWS = 1_000;
+/** Messages of rows the worker may send before the main thread takes them. */
 export const BATCHES_AHEAD = 4;
+
+const YOUNG_GENERATION_MB = 48;
 
 /** Below this, starting a thread (~30 ms) costs more than it saves. */
 const THREAD_FROM_BYTES = 4 * 1024 * 1024;
 
 export type WorkerMessage =
   | { readonly type: 'header'; readonly names: readonly string[]; readonly line?: number }
-  | { readonly type: 'rows'; readonly names: readonly string[]; readonly values: readonly (string | null)[]; readonly lines: readonly number[] }
+  | { readonly type: 'rows'; readonly names: readonly string[]; readonly joined: string; readonly nulls: Uint32Array; readonly lines: Float64Array }
+  | { readonly type: 'rows'; readonly names: readonly string[]; readonly values: (string | null)[]; readonly lines: Float64Array }
   | { readonly type: 'end' }
   | { readonly type: 'error'; readonly file?: string; readonly message: string; readonly line?: number };
 
@@ -55,8 +63,10 @@ export function workerExecArgv(execArgv: readonly string[]): string[] | undefine
 
 export async function* readCsvThreaded(config: CsvSourceConfig, script: URL = WORKER_SCRIPT, options: Pick<CsvReadOptions, 'onHeader'> = {}): AsyncGenerator<SourceRow> {
   const execArgv = workerExecArgv(process.execArgv);
-  // The parser's garbage is short-lived: a small young generation keeps the thread's memory small.
-  const worker = new Worker(script, { workerData: config, resourceLimits: { maxYoungGenerationSizeMb: 16 }, ...(execArgv ? { execArgv } : {}) });
+  // The parser's garbage is short-lived, but a batch's values live until it is posted: with a young
+  // generation of 16 MB they outlived half the scavenges and GC took a third of the thread's time
+  // (reading the benchmark's file: 13 s; 8 s at 48 MB, for ~25 MB more memory).
+  const worker = new Worker(script, { workerData: config, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB }, ...(execArgv ? { execArgv } : {}) });
   const inbox: WorkerMessage[] = [];
   let wake: (() => void) | undefined;
   const deliver = (message: WorkerMessage) => {
@@ -80,17 +90,38 @@ export async function* readCsvThreaded(config: CsvSourceConfig, script: URL = WO
       // source's failure: reported for the sync, not a crash of the whole command.
       if (message.type === 'error') throw new SourceError(message.file ?? config.path, message.file ? message.message : `the CSV reader thread failed: ${message.message}`, message.line);
       worker.postMessage('more');
-      const { names, values, lines } = message;
-      const width = names.length;
-      for (let row = 0, at = 0; row < lines.length; row += 1) {
-        const fields: Record<string, string | null> = {};
-        for (let column = 0; column < width; column += 1, at += 1) fields[names[column]!] = values[at]!;
-        yield { fields, line: lines[row]! };
-      }
+      yield* recordsOf(decodeBatch(message));
     }
   } finally {
     // Listeners stay until the thread is gone: an 'error' event without one would crash the process.
     await worker.terminate();
     worker.removeAllListeners();
   }
+}
+
+const SEPARATOR = '\u0000';
+
+/** A batch as the worker posts it: one string when no value holds the separator. */
+export function encodeBatch(batch: CsvBatch): WorkerMessage {
+  const lines = Float64Array.from(batch.lines);
+  const { values } = batch;
+  if (!batch.nulFree) return { type: 'rows', names: batch.names, values, lines };
+  const nulls: number[] = [];
+  // Concatenation, not Array.join: join copies each value (sliced from the parser's text) one by
+  // one, ~5 µs a row of the benchmark's data; `+=` links them, and posting copies the result once.
+  let joined = '';
+  for (let index = 0; index < values.length; index += 1) {
+    const value = values[index];
+    if (value === null) nulls.push(index);
+    joined += index === 0 ? (value ?? '') : SEPARATOR + (value ?? '');
+  }
+  return { type: 'rows', names: batch.names, joined, nulls: Uint32Array.from(nulls), lines };
+}
+
+export function decodeBatch(message: Extract<WorkerMessage, { type: 'rows' }>): CsvBatch {
+  const lines = Array.from(message.lines);
+  if ('values' in message) return { names: message.names, values: message.values, lines };
+  const values: (string | null)[] = lines.length === 0 ? [] : message.joined.split(SEPARATOR);
+  for (const index of message.nulls) values[index] = null;
+  return { names: message.names, values, lines };
 }

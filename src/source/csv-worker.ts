@@ -1,13 +1,13 @@
 /**
  * Runs in a worker thread (see csv-threaded.ts): reads one CSV source with the ordinary reader and
- * posts its records in batches — field names once, then values flat, row after row — never more
- * than a few batches ahead of what the main thread has taken.
+ * posts its rows a batch at a time (csv-rows.ts), never more than a few batches ahead of what the
+ * main thread has taken.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { CsvSourceConfig } from '../manifest/types.js';
-import { readCsv } from './csv.js';
+import { readCsvBatches } from './csv.js';
 import { SourceError } from './source.js';
-import { BATCH_ROWS, BATCHES_AHEAD, type WorkerMessage } from './csv-threaded.js';
+import { BATCHES_AHEAD, encodeBatch, type WorkerMessage } from './csv-threaded.js';
 
 const port = parentPort!;
 let credit = BATCHES_AHEAD;
@@ -20,28 +20,12 @@ port.on('message', () => {
 const post = (message: WorkerMessage) => port.postMessage(message);
 
 async function run(config: CsvSourceConfig): Promise<void> {
-  let names: string[] | undefined;
-  let values: (string | null)[] = [];
-  let lines: number[] = [];
-  const flush = async () => {
+  // The header goes first, outside the batches' credit: it is one small message. The rows before
+  // an error are delivered before it, as readCsv delivers them.
+  for await (const batch of readCsvBatches(config, { onHeader: (header) => post({ type: 'header', ...header }) })) {
     while (credit === 0) await new Promise<void>((resolve) => (resume = resolve));
     credit -= 1;
-    post({ type: 'rows', names: names!, values, lines });
-    values = [];
-    lines = [];
-  };
-  try {
-    // The header goes first, outside the batches' credit: it is one small message.
-    for await (const record of readCsv(config, { onHeader: (header) => post({ type: 'header', ...header }) })) {
-      const fields = record.fields as Record<string, string | null>;
-      names ??= Object.keys(fields);
-      for (const name of names) values.push(fields[name] ?? null);
-      lines.push(record.line);
-      if (lines.length >= BATCH_ROWS) await flush();
-    }
-  } finally {
-    // The records before an error are delivered before it, as readCsv delivers them.
-    if (lines.length > 0) await flush();
+    post(encodeBatch(batch));
   }
   post({ type: 'end' });
 }

@@ -16,7 +16,7 @@
 import type { CsvSourceConfig } from '../manifest/types.js';
 import { papaParseReads, readCsvPapaParse } from './csv-papaparse.js';
 import { readCsvParse } from './csv-parse-reader.js';
-import { CsvRows } from './csv-rows.js';
+import { CsvRows, type CsvBatch } from './csv-rows.js';
 import { openInput, type InputOptions } from './input.js';
 import type { HeaderListener, SourceRow } from './source.js';
 
@@ -27,8 +27,23 @@ export interface CsvReadOptions extends Pick<InputOptions, 'stdin'> {
 }
 
 export async function* readCsv(config: CsvSourceConfig, options: CsvReadOptions = {}): AsyncGenerator<SourceRow> {
+  for await (const batch of readCsvBatches(config, options)) yield* recordsOf(batch);
+}
+
+/** The source's rows a batch at a time, flat (what the CSV thread posts). */
+export async function* readCsvBatches(config: CsvSourceConfig, options: CsvReadOptions = {}): AsyncGenerator<CsvBatch> {
   const input = await openInput(config.path, { utf8: config.encoding !== 'latin1', detectCr: true, ...(options.stdin ? { stdin: options.stdin } : {}) });
   const rows = new CsvRows(config, options.onHeader);
   if (options.tokenizer !== 'csv-parse' && papaParseReads(config, input)) yield* readCsvPapaParse(config, input, rows);
   else yield* readCsvParse(config, input, rows);
+}
+
+/** A batch's rows as records: field name → value. */
+export function* recordsOf({ names, values, lines }: CsvBatch): Generator<SourceRow> {
+  const width = names.length;
+  for (let row = 0, at = 0; row < lines.length; row += 1) {
+    const fields: Record<string, string | null> = {};
+    for (let column = 0; column < width; column += 1, at += 1) fields[names[column]!] = values[at]!;
+    yield { fields, line: lines[row]! };
+  }
 }

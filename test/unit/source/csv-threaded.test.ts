@@ -7,12 +7,14 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { CsvSourceConfig } from '../../../src/manifest/types.js';
 import { readCsv } from '../../../src/source/csv.js';
-import { BATCH_ROWS, readCsvThreaded, workerExecArgv } from '../../../src/source/csv-threaded.js';
+import { decodeBatch, encodeBatch, readCsvThreaded, workerExecArgv } from '../../../src/source/csv-threaded.js';
 import { SourceError, type SourceRow } from '../../../src/source/source.js';
 import { csv, useTempDir } from './helpers.js';
 
 const WORKER = pathToFileURL(resolve(import.meta.dirname, '../../../dist/source/csv-worker.js'));
 const dir = useTempDir();
+/** Enough rows for several read chunks, so several batches. */
+const BATCH_ROWS = 10_000;
 
 async function outcome(rows: AsyncIterable<SourceRow>): Promise<{ rows: SourceRow[]; error?: { file: string; line?: number; message: string } }> {
   const read: SourceRow[] = [];
@@ -66,6 +68,26 @@ describe('readCsvThreaded: the same records as readCsv', () => {
       if (row.fields.id === '10') break;
     }
     expect(read).toBe(10);
+  });
+});
+
+describe('batches between the threads', () => {
+  it('cross as one string with the NULLs marked, or as an array when the text holds a NUL', () => {
+    const plain = { names: ['a', 'b'], values: ['x', null, '', 'é𝄞', null, null], lines: [2, 3, 5], nulFree: true };
+    const joined = encodeBatch(plain);
+    expect(joined).toMatchObject({ type: 'rows', joined: 'x\u0000\u0000\u0000é𝄞\u0000\u0000' });
+    expect(decodeBatch(joined as Extract<typeof joined, { type: 'rows' }>)).toEqual({ ...plain, nulFree: undefined });
+    const withNul = { names: ['a'], values: ['x\u0000y', null], lines: [2, 3], nulFree: false };
+    const asArray = encodeBatch(withNul);
+    expect(asArray).toMatchObject({ type: 'rows', values: withNul.values });
+    expect(decodeBatch(asArray as Extract<typeof asArray, { type: 'rows' }>)).toEqual({ ...withNul, nulFree: undefined });
+  });
+
+  it('a NUL character in a value of a large file reaches the main thread intact', async () => {
+    let text = 'id,v\n';
+    for (let id = 1; id <= BATCH_ROWS * 3; id += 1) text += id === 12_345 ? `${id},"a\u0000b"\n` : `${id},v${id}\n`;
+    const rows = await same(csv(dir.write('nul.csv', text)));
+    expect(rows[12_344]).toEqual({ fields: { id: '12345', v: 'a\u0000b' }, line: 12_346 });
   });
 });
 
