@@ -3,13 +3,16 @@
  * `npm run bench [-- --rows N] [--smoke] [--rounds R] [--strategies auto,staging,direct]`
  *
  * Measures pssync against the practical limits of the same server, in the same run:
- *   baselines  LOAD DATA LOCAL INFILE (mariadb/mysql client), a hand-written mysql2 loader
- *              (INSERT … VALUES ? × 1,000 rows, one connection), a plain read of the CSV
- *              (same parser) and of the table (SELECT * stream);
+ *   baselines  LOAD DATA LOCAL INFILE (mariadb/mysql client), the same rows replayed as 4 MiB
+ *              extended INSERTs (the server's floor for INSERT statements), a hand-written mysql2
+ *              loader (INSERT … VALUES ? × 1,000 rows, one connection), plain reads of the CSV
+ *              (PapaParse alone, and pssync's own reader) and of the table (SELECT * stream);
  *   pssync     initial load (upsert, into a missing table), a no-op plan, a 1%/1%/1% mirror
  *              re-sync, and the plan after it (must be empty) — per writer strategy, with peak
- *              RSS, statements, rows per statement and statement (= transaction) durations.
- * Prints a Markdown table with rows/s and ratios to the baselines, and checks the issue's targets.
+ *              RSS, statements, rows per statement and statement (= transaction) durations, and
+ *              where the client CPU went (a V8 CPU profile of every run, summed by category:
+ *              lib/profile.js; `--no-profile` runs without it).
+ * Prints Markdown tables with rows/s and ratios to the baselines, and checks issue 12's targets.
  * `--smoke` (CI): asserts nothing about speed, but fails when anything errors, when the writers
  * disagree about the table's contents, or when a plan after apply is not empty.
  */
@@ -21,6 +24,7 @@ import { fileURLToPath } from 'node:url';
 import mysql from 'mysql2/promise';
 import { ensureDataset, FIELDS, resyncCounts } from './lib/generate.js';
 import { measure, rssMethod } from './lib/measure.js';
+import { formatProfile, PROFILE_CATEGORIES, summarizeProfiles } from './lib/profile.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
@@ -40,6 +44,7 @@ function parseArgs(argv) {
     dataDir: join(tmpdir(), 'pssync-bench'),
     out: undefined,
     cpuProf: undefined,
+    profile: true,
     keep: false,
   };
   for (let index = 0; index < argv.length; index += 1) {
@@ -55,15 +60,18 @@ function parseArgs(argv) {
       case '--data-dir': options.dataDir = resolve(value()); break;
       case '--out': options.out = resolve(value()); break;
       case '--cpu-prof': options.cpuProf = resolve(value()); break;
+      case '--no-profile': options.profile = false; break;
       case '--keep': options.keep = true; break;
       case '--help':
         process.stdout.write(`npm run bench -- [--rows N] [--smoke] [--rounds R] [--strategies auto,staging,direct]
   [--database-url mysql://user:pass@host:port/] [--database NAME] [--data-dir DIR] [--out FILE.md]
-  [--cpu-prof DIR] [--keep]
+  [--cpu-prof DIR] [--no-profile] [--keep]
 --smoke (CI): 20,000 rows unless --rows says otherwise; asserts nothing about speed, fails on any
 error, on writers that disagree about the table's contents, and on a plan after apply that is not
 empty. Defaults: 1,000,000 rows, 1 round, all three strategies, $PSSYNC_BENCH_DATABASE_URL or
 mysql://root@127.0.0.1:3306/, database pssync_bench (dropped and re-created), data in ${join(tmpdir(), 'pssync-bench')}.
+Every pssync run is profiled (node --cpu-prof, one .cpuprofile per thread, summed by category);
+--cpu-prof DIR keeps the profiles there, --no-profile runs without them.
 `);
         process.exit(0);
       default:
@@ -193,8 +201,10 @@ async function main() {
 
   const work = mkdtempSync(join(tmpdir(), 'pssync-bench-work-'));
   const env = { ...process.env, BENCH_DATABASE_URL: databaseUrl.toString(), NO_COLOR: '1', PSSYNC_MANIFEST: '' };
-  if (options.cpuProf) mkdirSync(options.cpuProf, { recursive: true });
-  const nodeArgs = (label) => (options.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProf, '--cpu-prof-name', `${label}.cpuprofile`] : []);
+  // One directory per pssync run: Node writes a profile per thread (the CSV reader has its own).
+  const profileRoot = options.cpuProf ?? join(work, 'profiles');
+  let profiledRuns = 0;
+  const profileDir = (label) => join(profileRoot, `${label}-${(profiledRuns += 1)}`);
 
   const client = clientBinary();
   const createDdl = await tableDdl(work, env, rows);
@@ -275,20 +285,25 @@ async function main() {
     },
     async reads() {
       const table = results.has('load_data') ? 'load_data' : 'mysql2_loader';
+      const papa = await measure(process.execPath, [join(here, 'lib', 'read-csv-papaparse.js'), data.base]);
+      if (papa.code !== 0 || Number(papa.stdout) !== rows) fail('CSV read (PapaParse)', papa);
+      record('read_csv_papaparse', { wallMs: papa.wallMs, cpuMs: papa.cpuMs, peakRssMb: papa.peakRssMb });
       const csv = await measure(process.execPath, [join(here, 'lib', 'read-csv.js'), data.base]);
       if (csv.code !== 0 || Number(csv.stdout) !== rows) fail('CSV read', csv);
       const select = await measure(process.execPath, [join(here, 'lib', 'read-table.js'), databaseUrl.toString(), table]);
       if (select.code !== 0 || Number(select.stdout) !== rows) fail('SELECT * read', select);
       record('read_csv', { wallMs: csv.wallMs, cpuMs: csv.cpuMs, peakRssMb: csv.peakRssMb });
       record('read_table', { wallMs: select.wallMs, cpuMs: select.cpuMs, peakRssMb: select.peakRssMb });
-      log(`plain reads: CSV ${seconds(csv.wallMs)} s, SELECT * ${seconds(select.wallMs)} s`);
+      log(`plain reads: CSV ${seconds(papa.wallMs)} s (PapaParse), ${seconds(csv.wallMs)} s (pssync's reader), SELECT * ${seconds(select.wallMs)} s`);
     },
   };
 
   const runPssync = async (label, args, expectCode = 0) => {
-    const result = await measure(process.execPath, [...nodeArgs(label), pssync, ...args], { cwd: work, env });
+    const dir = options.profile ? profileDir(label) : undefined;
+    if (dir) mkdirSync(dir, { recursive: true });
+    const result = await measure(process.execPath, [...(dir ? ['--cpu-prof', '--cpu-prof-dir', dir] : []), pssync, ...args], { cwd: work, env });
     if (result.code !== expectCode) fail(`pssync ${args.join(' ')}`, result);
-    return result;
+    return { ...result, profile: dir ? summarizeProfiles(dir) : undefined };
   };
 
   const pssyncSequence = async (strategy) => {
@@ -302,26 +317,29 @@ async function main() {
     const load = await runPssync(`${strategy}-initial`, ['apply', '-f', initial, '--auto-approve']);
     const loadStats = parseApplyReport(load.stderr);
     if (!loadStats || loadStats.insert !== rows) throw new BenchError(`initial load (${strategy}) did not report +${rows}:\n${load.stderr.slice(-2000)}`);
-    record(`${strategy}:initial`, { wallMs: load.wallMs, cpuMs: load.cpuMs, peakRssMb: load.peakRssMb, stats: loadStats });
+    record(`${strategy}:initial`, { wallMs: load.wallMs, cpuMs: load.cpuMs, peakRssMb: load.peakRssMb, stats: loadStats, profile: load.profile });
     checksums.set(`${strategy}:initial`, await checksum(table));
     log(`pssync ${strategy} initial load: ${seconds(load.wallMs)} s with the ${loadStats.strategy} writer, ${fmt(load.peakRssMb)} MB`);
+    logProfile(load.profile, rows);
 
     const noop = await runPssync(`${strategy}-noop`, ['plan', '-f', initial, '--detailed-exitcode']);
-    record(`${strategy}:noop`, { wallMs: noop.wallMs, cpuMs: noop.cpuMs, peakRssMb: noop.peakRssMb });
+    record(`${strategy}:noop`, { wallMs: noop.wallMs, cpuMs: noop.cpuMs, peakRssMb: noop.peakRssMb, profile: noop.profile });
     log(`pssync ${strategy} no-op plan: ${seconds(noop.wallMs)} s, ${fmt(noop.peakRssMb)} MB`);
+    logProfile(noop.profile, rows);
 
     const mirror = await runPssync(`${strategy}-resync`, ['apply', '-f', resync, '--auto-approve']);
     const mirrorStats = parseApplyReport(mirror.stderr);
     if (!mirrorStats || mirrorStats.insert !== counts.added || mirrorStats.update !== counts.changed || mirrorStats.delete !== counts.removed) {
       throw new BenchError(`mirror re-sync (${strategy}) did not report +${counts.added} ~${counts.changed} -${counts.removed}:\n${mirror.stderr.slice(-2000)}`);
     }
-    record(`${strategy}:resync`, { wallMs: mirror.wallMs, cpuMs: mirror.cpuMs, peakRssMb: mirror.peakRssMb, stats: mirrorStats });
+    record(`${strategy}:resync`, { wallMs: mirror.wallMs, cpuMs: mirror.cpuMs, peakRssMb: mirror.peakRssMb, stats: mirrorStats, profile: mirror.profile });
     checksums.set(`${strategy}:resync`, await checksum(table));
     log(`pssync ${strategy} mirror re-sync: ${seconds(mirror.wallMs)} s, ${fmt(mirror.peakRssMb)} MB`);
+    logProfile(mirror.profile, resyncRows);
 
     // Plan after apply must be empty (exit 0 with --detailed-exitcode; 2 would mean changes).
     const after = await runPssync(`${strategy}-after`, ['plan', '-f', resync, '--detailed-exitcode']);
-    record(`${strategy}:after`, { wallMs: after.wallMs, cpuMs: after.cpuMs, peakRssMb: after.peakRssMb });
+    record(`${strategy}:after`, { wallMs: after.wallMs, cpuMs: after.cpuMs, peakRssMb: after.peakRssMb, profile: after.profile });
     const [[{ count }]] = await admin.query(`SELECT COUNT(*) AS count FROM ${mysql.escapeId(table)}`);
     if (Number(count) !== resyncRows) throw new BenchError(`${table} has ${count} rows after the re-sync, expected ${resyncRows}`);
   };
@@ -386,16 +404,18 @@ function report({ options, rows, counts, version, machine, results, problems }) 
   const stats = (name) => get(name).map((entry) => entry.stats).filter(Boolean);
   const loadData = wall('load_data');
   const loader = wall('mysql2_loader');
-  const reads = wall('read_csv') !== undefined && wall('read_table') !== undefined ? wall('read_csv') + wall('read_table') : undefined;
+  // The fixed "read both sides" baseline (issue 12): PapaParse streaming the CSV, then SELECT * streamed.
+  const reads = wall('read_csv_papaparse') !== undefined && wall('read_table') !== undefined ? wall('read_csv_papaparse') + wall('read_table') : undefined;
+  const floor = wall('insert_replay');
   const rate = (ms, count) => (ms === undefined ? undefined : count / (ms / 1000));
   const resyncWork = counts.added + counts.changed + counts.removed;
 
   const lines = [];
   lines.push(`### ${fmt(rows)} rows — ${new Date().toISOString().slice(0, 10)}`, '');
   lines.push(`Server ${version}; ${machine}. Peak RSS: ${rssMethod}. Median of ${options.rounds} round(s).`, '');
-  lines.push('| run | wall s | rows/s | vs LOAD DATA | vs mysql2 loader | vs reads | client CPU s | peak RSS MB | statements | max rows/stmt | stmt median / max ms |');
-  lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-  const row = (label, name, count, compare) => {
+  lines.push('| run | wall s | rows/s | vs INSERT floor | vs mysql2 loader | vs reads | client CPU s | CPU µs/row | peak RSS MB | statements | max rows/stmt | stmt median / max ms |');
+  lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  const row = (label, name, count, compare, cpuRows = rows) => {
     const ms = wall(name);
     if (ms === undefined) return;
     const perSecond = rate(ms, count);
@@ -403,28 +423,32 @@ function report({ options, rows, counts, version, machine, results, problems }) 
     const statements = s.length ? fmt(median(s.map((x) => x.statements))) : '';
     const maxRows = s.length && s[0].maxRowsPerStatement !== undefined ? fmt(Math.max(...s.map((x) => x.maxRowsPerStatement))) : '';
     const times = s.length ? `${s[0].medianStatementMs !== undefined ? fmt(median(s.map((x) => x.medianStatementMs))) : '?'} / ${fmt(Math.max(...s.map((x) => x.maxStatementMs ?? 0)))}` : '';
+    const cpu = median(get(name).map((entry) => entry.cpuMs));
     lines.push(
-      `| ${label} | ${seconds(ms)} | ${fmt(perSecond)} | ${compare.loadData && loadData ? ratio(perSecond / rate(loadData, rows)) : ''} | ${compare.loader && loader ? ratio(perSecond / rate(loader, rows)) : ''} | ${compare.reads && reads ? ratio(ms / reads) : ''} | ${seconds(median(get(name).map((entry) => entry.cpuMs)))} | ${fmt(rss(name))} | ${statements} | ${maxRows} | ${times} |`,
+      `| ${label} | ${seconds(ms)} | ${fmt(perSecond)} | ${compare.floor && floor ? ratio(perSecond / rate(floor, rows)) : ''} | ${compare.loader && loader ? ratio(perSecond / rate(loader, rows)) : ''} | ${compare.reads && reads ? ratio(ms / reads) : ''} | ${seconds(cpu)} | ${cpu === undefined ? '–' : fmt((cpu * 1000) / cpuRows, 1)} | ${fmt(rss(name))} | ${statements} | ${maxRows} | ${times} |`,
     );
   };
-  row('baseline: LOAD DATA LOCAL INFILE', 'load_data', rows, {});
-  row('baseline: replay of 4 MiB extended INSERTs (server floor)', 'insert_replay', rows, { loadData: true });
-  row('baseline: mysql2 loader (VALUES ? × 1,000)', 'mysql2_loader', rows, { loadData: true });
-  row('baseline: read CSV (same parser)', 'read_csv', rows, {});
+  row('baseline: LOAD DATA LOCAL INFILE', 'load_data', rows, { floor: true });
+  row('baseline: replay of 4 MiB extended INSERTs (server floor)', 'insert_replay', rows, {});
+  row('baseline: mysql2 loader (csv-parse, VALUES ? × 1,000)', 'mysql2_loader', rows, { floor: true });
+  row('baseline: read CSV (PapaParse alone)', 'read_csv_papaparse', rows, {});
+  row("baseline: read CSV (pssync's reader)", 'read_csv', rows, {});
   row('baseline: SELECT * stream', 'read_table', rows, {});
   for (const strategy of options.strategies) {
     const resolved = stats(`${strategy}:initial`)[0]?.strategy;
     const name = strategy === 'auto' ? `auto (→ ${resolved ?? '?'})` : strategy;
-    row(`pssync ${name}: initial load (upsert)`, `${strategy}:initial`, rows, { loadData: true, loader: true });
+    row(`pssync ${name}: initial load (upsert)`, `${strategy}:initial`, rows, { floor: true, loader: true });
     row(`pssync ${name}: no-op plan`, `${strategy}:noop`, rows, { reads: true });
-    row(`pssync ${name}: mirror re-sync 1%/1%/1%`, `${strategy}:resync`, resyncWork, {});
+    row(`pssync ${name}: mirror re-sync 1%/1%/1%`, `${strategy}:resync`, resyncWork, {}, rows);
     row(`pssync ${name}: plan after re-sync (empty)`, `${strategy}:after`, rows - counts.removed + counts.added, { reads: true });
   }
   lines.push(
     '',
-    '"vs reads" is wall time over the plain reads of both sides one after the other (CSV + SELECT *); rows/s of the re-sync counts the rows written (+ ~ -). ' +
+    '"vs INSERT floor" and "vs mysql2 loader": rows/s over theirs. "vs reads": wall time over the fixed baseline of both sides read one after the other (PapaParse streaming the CSV, then SELECT * streamed). ' +
+      'Rows/s of the re-sync counts the rows written (+ ~ -); its CPU µs/row, the source rows. ' +
       'Client CPU is user + system time of the measured process (for LOAD DATA and the replay: the command-line client; the server\'s CPU is not included).',
   );
+  profileTable(lines, options, rows, counts, get);
 
   // Targets, for the default strategy (auto) when it ran, else each strategy measured. They are
   // defined at 1,000,000 rows; smaller runs (smoke) are not judged.
@@ -434,20 +458,22 @@ function report({ options, rows, counts, version, machine, results, problems }) 
     return lines.join('\n') + '\n';
   }
   const targetStrategies = options.strategies.includes('auto') ? ['auto'] : options.strategies;
-  lines.push('', '| target (issue 7) | strategy | measured | met |', '|---|---|---:|:---:|');
+  lines.push('', '| target (issue 12) | strategy | measured | met |', '|---|---|---:|:---:|');
   const check = (label, strategy, measured, ok) => lines.push(`| ${label} | ${strategy} | ${measured} | ${ok === undefined ? '–' : ok ? 'yes' : '**no**'} |`);
   for (const strategy of targetStrategies) {
     const initial = wall(`${strategy}:initial`);
     if (initial === undefined) continue;
-    const initialRate = rate(initial, rows);
-    const vsLoad = loadData ? initialRate / rate(loadData, rows) : undefined;
-    const vsLoader = loader ? initialRate / rate(loader, rows) : undefined;
-    check('initial load ≥ 0.6 × LOAD DATA rows/s', strategy, ratio(vsLoad), vsLoad === undefined ? undefined : vsLoad >= 0.6);
-    check('initial load ≥ 1.2 × mysql2 loader rows/s', strategy, ratio(vsLoader), vsLoader === undefined ? undefined : vsLoader >= 1.2);
-    const resync = wall(`${strategy}:resync`);
-    check('mirror re-sync ≤ 0.2 × initial load wall time', strategy, ratio(resync / initial), resync / initial <= 0.2);
+    const vsFloor = floor ? floor / initial : undefined;
+    const vsLoader = loader ? loader / initial : undefined;
+    check('initial load ≥ 0.85 × the INSERT floor\'s rows/s', strategy, ratio(vsFloor), vsFloor === undefined ? undefined : vsFloor >= 0.85);
+    check('initial load ≥ 1.5 × the mysql2 loader\'s rows/s', strategy, ratio(vsLoader), vsLoader === undefined ? undefined : vsLoader >= 1.5);
+    const cpu = median(get(`${strategy}:initial`).map((entry) => entry.cpuMs));
+    const perRow = cpu === undefined ? undefined : (cpu * 1000) / rows;
+    check('client CPU per row, initial load ≤ 12 µs', strategy, perRow === undefined ? '–' : `${fmt(perRow, 1)} µs`, perRow === undefined ? undefined : perRow <= 12);
     const noop = wall(`${strategy}:noop`);
-    check('no-op plan ≤ 1.0 × reads of both sides', strategy, ratio(reads ? noop / reads : undefined), reads ? noop / reads <= 1.0 : undefined);
+    check('no-op plan ≤ 1.0 × reads of both sides (PapaParse + SELECT *)', strategy, ratio(reads ? noop / reads : undefined), reads ? noop / reads <= 1.0 : undefined);
+    const resync = wall(`${strategy}:resync`);
+    check('mirror re-sync 1%/1%/1% ≤ 1.2 × the no-op plan', strategy, ratio(resync / noop), resync / noop <= 1.2);
     const peak = Math.max(rss(`${strategy}:initial`) ?? 0, rss(`${strategy}:noop`) ?? 0, rss(`${strategy}:resync`) ?? 0, rss(`${strategy}:after`) ?? 0);
     const rssLimit = rows >= 10_000_000 ? 1024 : 300;
     check(`peak RSS ≤ ${rssLimit === 1024 ? '1 GB (10M rows)' : '300 MB (1M rows)'}`, strategy, `${fmt(peak)} MB`, peak <= rssLimit);
@@ -456,10 +482,36 @@ function report({ options, rows, counts, version, machine, results, problems }) 
     const medianMs = Math.max(...all.map((x) => x.medianStatementMs ?? 0));
     const maxMs = Math.max(...all.map((x) => x.maxStatementMs ?? 0));
     check('statements ≤ 100,000 rows', strategy, fmt(maxRows), maxRows <= 100_000);
-    check('transaction median ≤ 5 s, max ≤ 20 s', strategy, `${fmt(medianMs)} / ${fmt(maxMs)} ms`, medianMs <= 5000 && maxMs <= 20_000);
+    check('statement (transaction) median ≤ 5 s, max ≤ 20 s', strategy, `${fmt(medianMs)} / ${fmt(maxMs)} ms`, medianMs <= 5000 && maxMs <= 20_000);
   }
   if (problems.length) lines.push('', ...problems.map((problem) => `- ${problem}`));
   return lines.join('\n') + '\n';
+}
+
+/** Where each pssync run's client CPU went (medians over the rounds), from its CPU profiles. */
+function profileTable(lines, options, rows, counts, get) {
+  if (!options.profile) return;
+  const runs = [['initial load', 'initial'], ['no-op plan', 'noop'], ['mirror re-sync', 'resync'], ['plan after re-sync', 'after']];
+  const header = PROFILE_CATEGORIES.map((name) => `${name} s (µs/row)`);
+  lines.push('', `Where the client CPU went (V8 CPU profiles of every thread, self time by category: bench/lib/profile.js; µs per source row):`, '');
+  lines.push(`| run | ${header.join(' | ')} | sum s |`, `|---|${header.map(() => '---:').join('|')}|---:|`);
+  for (const strategy of options.strategies) {
+    for (const [label, phase] of runs) {
+      const profiles = get(`${strategy}:${phase}`).map((entry) => entry.profile).filter(Boolean);
+      if (profiles.length === 0) continue;
+      const sourceRows = phase === 'initial' || phase === 'noop' ? rows : rows - counts.removed + counts.added;
+      const cells = PROFILE_CATEGORIES.map((name) => {
+        const ms = median(profiles.map((profile) => profile.totals[name]));
+        return `${fmt(ms / 1000, 2)} (${fmt((ms * 1000) / sourceRows, 1)})`;
+      });
+      const sum = median(profiles.map((profile) => PROFILE_CATEGORIES.reduce((total, name) => total + profile.totals[name], 0)));
+      lines.push(`| ${strategy}: ${label} | ${cells.join(' | ')} | ${fmt(sum / 1000, 2)} |`);
+    }
+  }
+}
+
+function logProfile(profile, rows) {
+  if (profile) log(`  CPU: ${formatProfile(profile, rows)}`);
 }
 
 function log(message) {
