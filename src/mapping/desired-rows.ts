@@ -5,7 +5,7 @@
 import type { DesiredRow, Row } from '../model/row.js';
 import { approximateCollations, type CollationKeys } from './collation.js';
 import type { Rejection } from '../model/rejection.js';
-import type { SourceRow } from '../source/source.js';
+import { hasBatches, type SourceRow } from '../source/source.js';
 import { LargeMap } from './large-map.js';
 import { keyRequests, keyValuesOnly, makeKeyOf, type RowKey } from './row-key.js';
 import type { TargetColumn } from './target-columns.js';
@@ -41,11 +41,23 @@ export const RECORD_BATCH = 512;
 /** The records of a source in batches of up to RECORD_BATCH (the last one shorter). */
 export async function* recordBatches(source: AsyncIterable<SourceRow>, size = RECORD_BATCH): AsyncGenerator<SourceRow[]> {
   let batch: SourceRow[] = [];
-  for await (const record of source) {
-    batch.push(record);
-    if (batch.length < size) continue;
-    yield batch;
-    batch = [];
+  if (hasBatches(source)) {
+    // The source's own batches, cut to size: one await per batch, not per record.
+    for await (const records of source.batches()) {
+      for (const record of records) {
+        batch.push(record);
+        if (batch.length < size) continue;
+        yield batch;
+        batch = [];
+      }
+    }
+  } else {
+    for await (const record of source) {
+      batch.push(record);
+      if (batch.length < size) continue;
+      yield batch;
+      batch = [];
+    }
   }
   if (batch.length > 0) yield batch;
 }

@@ -17,3 +17,8 @@ export interface DesiredRow {
 export function ownText(value: string): string {
   return value.length >= 13 ? `${value} `.slice(0, -1) : value;
 }
+
+/** The row with values of their own (ownText): for rows kept while others stream past. */
+export function ownRow(values: Row): Row {
+  return values.map((value) => (value === null ? value : ownText(value)));
+}

@@ -4,7 +4,7 @@
  * storage/spill-file.ts) and apply reads them back a batch at a time. So a 1,000,000-row initial
  * load plans in bounded memory (issue 7) and writes exactly the rows that were planned.
  */
-import { ownText, type Row } from '../model/row.js';
+import { ownRow, type Row } from '../model/row.js';
 import type { RowSpill, SpilledRowsReader } from '../model/row-spill.js';
 import { rowDigest } from './row-digest.js';
 
@@ -56,7 +56,7 @@ export class PlannedRowsBuilder {
       this.spill.append(values);
       return;
     }
-    this.kept.push({ row: detached(values), order });
+    this.kept.push({ row: ownRow(values), order });
     this.chars += rowChars(values);
     if (this.openSpill && this.chars > this.keepChars) {
       this.spill = this.openSpill();
@@ -85,11 +85,6 @@ function rowChars(values: Row): number {
   let chars = 16; // the row's own overhead, roughly
   for (const value of values) chars += value === null ? 1 : value.length + 8;
   return chars;
-}
-
-/** The row with values that share no memory with the text they were cut from (see ownText). */
-function detached(values: Row): Row {
-  return values.map((value) => (value === null ? value : ownText(value)));
 }
 
 /** The rows in order, a batch of about `size` at a time (spilled rows read back from their file). */

@@ -8,7 +8,7 @@
  */
 import { approximateCollations, collationKey, type CollationKeys } from '../mapping/collation.js';
 import { canonicalRead } from '../mapping/canonical-read.js';
-import type { DesiredRow, Row, Value } from '../model/row.js';
+import { ownRow, type DesiredRow, type Row, type Value } from '../model/row.js';
 import { LargeMap } from '../mapping/large-map.js';
 import { hasCollatedKey, keyValuesOnly, makeKeyOf, type RowKey } from '../mapping/row-key.js';
 import { modeRule, type Mode } from './mode-rules.js';
@@ -165,7 +165,9 @@ export class StreamingRowDiffer {
     const actual = this.pendingActual.get(key);
     if (actual === undefined) {
       if (!this.actualComplete) {
-        this.pendingDesired.set(key, row);
+        // It may wait long (its destination row may be far ahead, or absent): values of its own,
+        // not slices that would keep the source's chunk in memory (ownText).
+        this.pendingDesired.set(key, { values: ownRow(row.values), line: row.line });
         return;
       }
       // No destination row can come for it any more: an added row, not kept for matching.

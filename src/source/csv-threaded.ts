@@ -14,14 +14,12 @@ import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { CsvSourceConfig } from '../manifest/types.js';
-import { readCsv, recordsOf, type CsvReadOptions } from './csv.js';
+import { readCsvRecords, recordsOf, type CsvReadOptions } from './csv.js';
 import type { CsvBatch } from './csv-rows.js';
-import { SourceError, type SourceRow } from './source.js';
+import { batchedRecords, SourceError, type BatchedRecords, type SourceRow } from './source.js';
 
 /** Messages of rows the worker may send before the main thread takes them. */
 export const BATCHES_AHEAD = 4;
-
-const YOUNG_GENERATION_MB = 48;
 
 /** Below this, starting a thread (~30 ms) costs more than it saves. */
 const THREAD_FROM_BYTES = 4 * 1024 * 1024;
@@ -36,8 +34,8 @@ export type WorkerMessage =
 const WORKER_SCRIPT = new URL('./csv-worker.js', import.meta.url);
 
 /** The CSV reader for this source: on a worker thread when the file is large, else readCsv. */
-export function readCsvSource(config: CsvSourceConfig, options: CsvReadOptions = {}): AsyncIterable<SourceRow> {
-  return config.path !== '-' && workerAvailable() && fileBytes(config.path) >= THREAD_FROM_BYTES ? readCsvThreaded(config, WORKER_SCRIPT, options) : readCsv(config, options);
+export function readCsvSource(config: CsvSourceConfig, options: CsvReadOptions = {}): BatchedRecords {
+  return config.path !== '-' && workerAvailable() && fileBytes(config.path) >= THREAD_FROM_BYTES ? readCsvThreaded(config, WORKER_SCRIPT, options) : readCsvRecords(config, options);
 }
 
 function workerAvailable(): boolean {
@@ -61,12 +59,14 @@ export function workerExecArgv(execArgv: readonly string[]): string[] | undefine
   return execArgv.some((option) => /^(-e|--eval|-p|--print|--input-type)(=|$)/.test(option)) ? [] : undefined;
 }
 
-export async function* readCsvThreaded(config: CsvSourceConfig, script: URL = WORKER_SCRIPT, options: Pick<CsvReadOptions, 'onHeader'> = {}): AsyncGenerator<SourceRow> {
+export function readCsvThreaded(config: CsvSourceConfig, script: URL = WORKER_SCRIPT, options: Pick<CsvReadOptions, 'onHeader'> = {}): BatchedRecords {
+  return batchedRecords(() => threadedBatches(config, script, options));
+}
+
+async function* threadedBatches(config: CsvSourceConfig, script: URL, options: Pick<CsvReadOptions, 'onHeader'>): AsyncGenerator<readonly SourceRow[]> {
   const execArgv = workerExecArgv(process.execArgv);
-  // The parser's garbage is short-lived, but a batch's values live until it is posted: with a young
-  // generation of 16 MB they outlived half the scavenges and GC took a third of the thread's time
-  // (reading the benchmark's file: 13 s; 8 s at 48 MB, for ~25 MB more memory).
-  const worker = new Worker(script, { workerData: config, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB }, ...(execArgv ? { execArgv } : {}) });
+  // The parser's garbage is short-lived: a small young generation keeps the thread's memory small.
+  const worker = new Worker(script, { workerData: config, resourceLimits: { maxYoungGenerationSizeMb: 16 }, ...(execArgv ? { execArgv } : {}) });
   const inbox: WorkerMessage[] = [];
   let wake: (() => void) | undefined;
   const deliver = (message: WorkerMessage) => {
@@ -90,7 +90,7 @@ export async function* readCsvThreaded(config: CsvSourceConfig, script: URL = WO
       // source's failure: reported for the sync, not a crash of the whole command.
       if (message.type === 'error') throw new SourceError(message.file ?? config.path, message.file ? message.message : `the CSV reader thread failed: ${message.message}`, message.line);
       worker.postMessage('more');
-      yield* recordsOf(decodeBatch(message));
+      yield [...recordsOf(decodeBatch(message))];
     }
   } finally {
     // Listeners stay until the thread is gone: an 'error' event without one would crash the process.

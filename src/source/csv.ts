@@ -18,7 +18,7 @@ import { papaParseReads, readCsvPapaParse } from './csv-papaparse.js';
 import { readCsvParse } from './csv-parse-reader.js';
 import { CsvRows, type CsvBatch } from './csv-rows.js';
 import { openInput, type InputOptions } from './input.js';
-import type { HeaderListener, SourceRow } from './source.js';
+import { batchedRecords, type BatchedRecords, type HeaderListener, type SourceRow } from './source.js';
 
 export interface CsvReadOptions extends Pick<InputOptions, 'stdin'> {
   readonly onHeader?: HeaderListener;
@@ -28,6 +28,13 @@ export interface CsvReadOptions extends Pick<InputOptions, 'stdin'> {
 
 export async function* readCsv(config: CsvSourceConfig, options: CsvReadOptions = {}): AsyncGenerator<SourceRow> {
   for await (const batch of readCsvBatches(config, options)) yield* recordsOf(batch);
+}
+
+/** readCsv's records, also a batch at a time. */
+export function readCsvRecords(config: CsvSourceConfig, options: CsvReadOptions = {}): BatchedRecords {
+  return batchedRecords(async function* () {
+    for await (const batch of readCsvBatches(config, options)) yield [...recordsOf(batch)];
+  });
 }
 
 /** The source's rows a batch at a time, flat (what the CSV thread posts). */

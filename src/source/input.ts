@@ -36,7 +36,13 @@ export interface Input {
   readonly breaks: LineBreaks;
 }
 
-const CHUNK_BYTES = 256 * 1024;
+/**
+ * Read in pieces of this size. Not larger: a parser's decoded text of 256 KB (a two-byte string
+ * of 512 KB, past V8's largest young-generation object) lands in the large-object space and
+ * lives until a full collection, with every value sliced from it; reading the benchmark's CSV
+ * then took twice as long (issue 12: 12.8 s on the CSV thread, 5.5 s at 64 KB).
+ */
+const CHUNK_BYTES = 64 * 1024;
 /** Read at most this far for the first line break; a file without one by then is taken as LF. */
 const LINE_BREAK_SNIFF_BYTES = 1024 * 1024;
 const CR = 0x0d;

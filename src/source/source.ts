@@ -33,3 +33,25 @@ export class SourceError extends Error {
     if (line !== undefined) this.line = line;
   }
 }
+
+/**
+ * A source that also hands out its records a batch at a time (the CSV reader): cheaper than one
+ * await per record, which costs ~0.3 µs for every async generator a record passes through.
+ * Iterated record by record it gives the same records.
+ */
+export interface BatchedRecords extends AsyncIterable<SourceRow> {
+  batches(): AsyncIterable<readonly SourceRow[]>;
+}
+
+export function batchedRecords(batches: () => AsyncIterable<readonly SourceRow[]>): BatchedRecords {
+  return {
+    batches,
+    async *[Symbol.asyncIterator]() {
+      for await (const batch of batches()) yield* batch;
+    },
+  };
+}
+
+export function hasBatches(source: AsyncIterable<SourceRow>): source is BatchedRecords {
+  return typeof (source as Partial<BatchedRecords>).batches === 'function';
+}

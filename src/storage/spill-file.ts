@@ -1,10 +1,12 @@
 /**
  * Spill files: planned rows past the in-memory budget (plan/planned-rows.ts), length-prefixed
  * (spill-format.ts) in UTF-16: any JavaScript string comes back exactly, and writing and reading
- * cost a copy, where JSON lines cost ~4.5 µs a row of the benchmark's data (issue 12). They live in a private temporary directory (mode 0700: the rows are the
- * user's data) that is removed when the process exits or is interrupted, and by the next run if it
- * was killed outright. Written synchronously in 1 MiB pieces while the plan is made (the page cache
- * takes them at memory speed), read back as a stream while apply writes.
+ * cost a copy, where JSON lines cost ~4.5 µs a row of the benchmark's data (issue 12). They live
+ * in a private temporary directory (mode 0700: the rows are the user's data) that is removed when
+ * the process exits or is interrupted, and by the next run if it was killed outright. Written
+ * synchronously in small pieces while the plan is made (the page cache takes them at memory
+ * speed), read back as a stream while apply writes. Pieces stay below V8's largest young object
+ * (128 KB): larger strings live until a full collection.
  */
 import { closeSync, createReadStream, mkdtempSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +16,8 @@ import { errorMessage, PssyncError } from '../model/errors.js';
 import type { RowSpill, SpilledRowsReader } from '../model/row-spill.js';
 import { appendRow, SpillDecoder } from './spill-format.js';
 
-const WRITE_CHARS = 1024 * 1024;
+/** Characters per write (64 KB of UTF-16). */
+const WRITE_CHARS = 32 * 1024;
 
 let directory: string | undefined;
 let files = 0;
@@ -99,11 +102,8 @@ export function openSpillFile(what: string): RowSpill {
 }
 
 const ENCODING = 'utf16le';
-/**
- * Read in pieces of this size: the rows read back are slices of them, so every piece a batch in
- * flight touches stays in memory until the batch is written.
- */
-const READ_BYTES = 256 * 1024;
+/** Read in pieces of this size; the rows read back are slices of them. */
+const READ_BYTES = 64 * 1024;
 
 function spillReader(path: string): SpilledRowsReader {
   return {
