@@ -41,18 +41,9 @@ export const RECORD_BATCH = 512;
 /** The records of a source in batches of up to RECORD_BATCH (the last one shorter). */
 export async function* recordBatches(source: AsyncIterable<SourceRow>, size = RECORD_BATCH): AsyncGenerator<SourceRow[]> {
   let batch: SourceRow[] = [];
-  if (hasBatches(source)) {
-    // The source's own batches, cut to size: one await per batch, not per record.
-    for await (const records of source.batches()) {
-      for (const record of records) {
-        batch.push(record);
-        if (batch.length < size) continue;
-        yield batch;
-        batch = [];
-      }
-    }
-  } else {
-    for await (const record of source) {
+  // A batched source's own batches, cut to size: one await per batch, not per record.
+  for await (const records of hasBatches(source) ? source.batches() : singles(source)) {
+    for (const record of records) {
       batch.push(record);
       if (batch.length < size) continue;
       yield batch;
@@ -60,6 +51,10 @@ export async function* recordBatches(source: AsyncIterable<SourceRow>, size = RE
     }
   }
   if (batch.length > 0) yield batch;
+}
+
+async function* singles(source: AsyncIterable<SourceRow>): AsyncGenerator<readonly SourceRow[]> {
+  for await (const record of source) yield [record];
 }
 
 /** An accepted desired row and its key. */

@@ -16,7 +16,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import Papa from 'papaparse';
 import type { CsvSourceConfig } from '../manifest/types.js';
-import { checkQuoting, type QuotingProblem } from './csv-quoting.js';
+import { checkQuoting, orEnd, type QuotingProblem } from './csv-quoting.js';
 import { CsvRows, MAX_RECORD_BYTES, type CsvBatch, quoteInUnquotedMessage, recordTooLargeMessage, textAfterQuoteMessage, unclosedQuoteMessage, type QuotedLookup } from './csv-rows.js';
 import { inputError, type Input } from './input.js';
 import { SourceError } from './source.js';
@@ -140,8 +140,7 @@ class PapaRecords implements QuotedLookup {
       if (!Array.isArray(checked)) throw this.quotingError(checked, line, start);
       this.quoted = checked;
     }
-    const missing = result.errors.find((error) => error.code === 'MissingQuotes');
-    if (missing) throw new SourceError(this.config.path, unclosedQuoteMessage(line), line);
+    if (result.errors.some((error) => error.code === 'MissingQuotes')) throw new SourceError(this.config.path, unclosedQuoteMessage(line), line);
     // PapaParse ends the record at `\n`: an unquoted last field keeps the `\r` of a CRLF.
     if (to < end - 1 && this.quoted[values.length - 1] !== true) {
       const last = values.length - 1;
@@ -178,8 +177,4 @@ function lineBreaks(text: string, from: number, to: number): number {
   let count = 0;
   for (let index = text.indexOf('\n', from); index !== -1 && index < to; index = text.indexOf('\n', index + 1)) count++;
   return count;
-}
-
-function orEnd(index: number): number {
-  return index === -1 ? Number.POSITIVE_INFINITY : index;
 }

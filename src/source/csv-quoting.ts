@@ -105,6 +105,6 @@ export function checkQuoting(text: string, from: number, to: number, delimiter: 
 }
 
 /** An index from indexOf, with "not found" as past every index. */
-function orEnd(index: number): number {
+export function orEnd(index: number): number {
   return index === -1 ? Number.POSITIVE_INFINITY : index;
 }

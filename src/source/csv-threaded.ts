@@ -14,7 +14,7 @@ import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { CsvSourceConfig } from '../manifest/types.js';
-import { readCsvRecords, recordsOf, type CsvReadOptions } from './csv.js';
+import { readCsvRecords, rowsOf, type CsvReadOptions } from './csv.js';
 import type { CsvBatch } from './csv-rows.js';
 import { batchedRecords, SourceError, type BatchedRecords, type SourceRow } from './source.js';
 
@@ -90,7 +90,7 @@ async function* threadedBatches(config: CsvSourceConfig, script: URL, options: P
       // source's failure: reported for the sync, not a crash of the whole command.
       if (message.type === 'error') throw new SourceError(message.file ?? config.path, message.file ? message.message : `the CSV reader thread failed: ${message.message}`, message.line);
       worker.postMessage('more');
-      yield [...recordsOf(decodeBatch(message))];
+      yield rowsOf(decodeBatch(message));
     }
   } finally {
     // Listeners stay until the thread is gone: an 'error' event without one would crash the process.

@@ -27,13 +27,13 @@ export interface CsvReadOptions extends Pick<InputOptions, 'stdin'> {
 }
 
 export async function* readCsv(config: CsvSourceConfig, options: CsvReadOptions = {}): AsyncGenerator<SourceRow> {
-  for await (const batch of readCsvBatches(config, options)) yield* recordsOf(batch);
+  for await (const batch of readCsvBatches(config, options)) yield* rowsOf(batch);
 }
 
 /** readCsv's records, also a batch at a time. */
 export function readCsvRecords(config: CsvSourceConfig, options: CsvReadOptions = {}): BatchedRecords {
   return batchedRecords(async function* () {
-    for await (const batch of readCsvBatches(config, options)) yield [...recordsOf(batch)];
+    for await (const batch of readCsvBatches(config, options)) yield rowsOf(batch);
   });
 }
 
@@ -46,11 +46,13 @@ export async function* readCsvBatches(config: CsvSourceConfig, options: CsvReadO
 }
 
 /** A batch's rows as records: field name → value. */
-export function* recordsOf({ names, values, lines }: CsvBatch): Generator<SourceRow> {
+export function rowsOf({ names, values, lines }: CsvBatch): SourceRow[] {
   const width = names.length;
+  const rows: SourceRow[] = [];
   for (let row = 0, at = 0; row < lines.length; row += 1) {
     const fields: Record<string, string | null> = {};
     for (let column = 0; column < width; column += 1, at += 1) fields[names[column]!] = values[at]!;
-    yield { fields, line: lines[row]! };
+    rows.push({ fields, line: lines[row]! });
   }
+  return rows;
 }

@@ -12,20 +12,7 @@ export async function peek<T>(source: AsyncIterable<T>): Promise<Peeked<T>> {
   if (hasBatches(source as AsyncIterable<unknown> as AsyncIterable<SourceRow>)) return peekBatches(source as unknown as BatchedRecords) as unknown as Peeked<T>;
   const iterator = source[Symbol.asyncIterator]();
   const head = await iterator.next();
-  async function* all(): AsyncGenerator<T> {
-    if (head.done) return;
-    try {
-      yield head.value;
-      for (;;) {
-        const next = await iterator.next();
-        if (next.done) return;
-        yield next.value;
-      }
-    } finally {
-      await iterator.return?.();
-    }
-  }
-  return { first: head.done ? undefined : head.value, all: all(), close: () => closeUnlessDone(iterator, head) };
+  return { first: head.done ? undefined : head.value, all: replay(head, iterator), close: () => closeUnlessDone(iterator, head) };
 }
 
 /** A batched source stays batched: its first batch is read, and `all` still hands out batches. */
@@ -33,22 +20,23 @@ async function peekBatches(source: BatchedRecords): Promise<Peeked<SourceRow>> {
   const iterator = source.batches()[Symbol.asyncIterator]();
   let head = await iterator.next();
   while (!head.done && head.value.length === 0) head = await iterator.next();
-  const firstBatch = head;
-  async function* batches(): AsyncGenerator<readonly SourceRow[]> {
-    if (firstBatch.done) return;
-    try {
-      yield firstBatch.value;
-      for (;;) {
-        const next = await iterator.next();
-        if (next.done) return;
-        yield next.value;
-      }
-    } finally {
-      await iterator.return?.();
+  const batches = replay(head, iterator);
+  return { first: head.done ? undefined : head.value[0], all: batchedRecords(() => batches), close: () => closeUnlessDone(iterator, head) };
+}
+
+/** The item already read, then the rest of the iterator, which is closed at the end. */
+async function* replay<T>(head: IteratorResult<T>, iterator: AsyncIterator<T>): AsyncGenerator<T> {
+  if (head.done) return;
+  try {
+    yield head.value;
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      yield next.value;
     }
+  } finally {
+    await iterator.return?.();
   }
-  const once = batches();
-  return { first: firstBatch.done ? undefined : firstBatch.value[0], all: batchedRecords(() => once), close: () => closeUnlessDone(iterator, firstBatch) };
 }
 
 async function closeUnlessDone(iterator: AsyncIterator<unknown>, head: IteratorResult<unknown>): Promise<void> {
