@@ -11,7 +11,7 @@ import type { RunReport } from './apply/run-report.js';
 import { lockTables, type HeldTableLocks } from './apply/table-locks.js';
 import { sessionsOf, type Destinations } from './destinations.js';
 import { keyValuesEqual } from './introspect/collation-probe.js';
-import type { Config, SyncConfig } from './manifest/types.js';
+import type { CompareMethod, Config, SyncConfig } from './manifest/types.js';
 import { PssyncError } from './model/errors.js';
 import { destinationIdentity } from './plan/fingerprint.js';
 import type { Plan } from './plan/plan.js';
@@ -31,6 +31,8 @@ export interface PlanOptions {
    * large plan, so plans that are only shown or applied at once skip it (the fields are then '').
    */
   readonly fingerprints?: boolean;
+  /** Overrides each sync's `compare` (`--compare`, or the PSSYNC_COMPARE self-check: see compare-rows.ts). */
+  readonly compare?: CompareMethod;
 }
 
 export function selectSyncs(config: Config, names: readonly string[] | undefined): readonly SyncConfig[] {
@@ -43,12 +45,28 @@ export function selectSyncs(config: Config, names: readonly string[] | undefined
   return config.syncs.filter((sync) => names.includes(sync.name));
 }
 
+const COMPARE_METHODS: readonly CompareMethod[] = ['auto', 'checksum', 'full', 'both'];
+
+/**
+ * How a sync's rows are compared: `options.compare` (`--compare`), else the manifest's `compare`,
+ * and where that is `auto`, the PSSYNC_COMPARE environment variable when set — the switch that
+ * runs the test suite with `both` (every plan made both ways, refused when they disagree).
+ */
+function compareMethodOf(sync: SyncConfig, override: CompareMethod | undefined): CompareMethod {
+  if (override) return override;
+  if (sync.compare !== 'auto') return sync.compare;
+  const fromEnvironment = process.env.PSSYNC_COMPARE;
+  if (fromEnvironment === undefined || fromEnvironment === '') return 'auto';
+  if (!COMPARE_METHODS.includes(fromEnvironment as CompareMethod)) throw new PssyncError('PSSYNC_E_USAGE', `PSSYNC_COMPARE must be one of ${COMPARE_METHODS.join(', ')} (it is ${JSON.stringify(fromEnvironment)})`);
+  return fromEnvironment as CompareMethod;
+}
+
 export async function makePlan(config: Config, destinations: Destinations, options: PlanOptions = {}): Promise<Plan> {
   const now = options.now ?? (() => new Date());
   const runner = options.runner ?? sequentialRunner;
   const selected = selectSyncs(config, options.syncs);
   const fingerprinting = options.fingerprints ?? true;
-  const planned = await runner(selected, (sync, onProgress) => planSync(config, sync, destinations, onProgress, fingerprinting));
+  const planned = await runner(selected, (sync, onProgress) => planSync(config, sync, destinations, onProgress, { fingerprinting, compare: compareMethodOf(sync, options.compare) }));
   // Syncs sharing a table get one DDL for it, run once (table-plan.ts).
   const { syncs: merged, tables } = planTables(planned, config.syncs);
   const syncs = await sharedUniqueKeys(merged, destinations);

@@ -4,14 +4,13 @@
  * keys. And the checks across the syncs of a plan (unique keys shared between syncs of one table,
  * table limits). I/O happens here and in the rooms it calls; the diff itself is pure (plan/).
  */
-import { readActualRows } from './introspect/actual-rows.js';
+import { compareRows } from './compare-rows.js';
 import { keyCollationProblems } from './introspect/collation-probe.js';
 import { introspectTable, listStagingTables } from './introspect/introspect.js';
-import { isQuerySource, type Config, type SyncConfig } from './manifest/types.js';
+import { isQuerySource, type CompareMethod, type Config, type SyncConfig } from './manifest/types.js';
 import type { Diagnostic } from './model/diagnostic.js';
 import { tableLimitDiagnostic } from './plan/checks.js';
 import type { SyncPlan } from './plan/plan.js';
-import { diffSync } from './plan/sync-diff.js';
 import type { Row } from './model/row.js';
 import { planSchema, schemaPlanOf } from './plan/schema-diff.js';
 import { prepareSource } from './mapping/prepare-source.js';
@@ -30,7 +29,14 @@ import { rowBatchesOf } from './plan/planned-rows.js';
 import { groupByTable } from './plan/table-plan.js';
 import { literalsFor } from './apply/sql-text.js';
 
-export async function planSync(config: Config, sync: SyncConfig, destinations: Destinations, onProgress: ProgressListener, fingerprinting: boolean): Promise<SyncPlan> {
+export interface PlanSyncOptions {
+  readonly fingerprinting: boolean;
+  /** How to compare the rows (see pipeline.ts compareMethodOf). */
+  readonly compare: CompareMethod;
+}
+
+export async function planSync(config: Config, sync: SyncConfig, destinations: Destinations, onProgress: ProgressListener, options: PlanSyncOptions): Promise<SyncPlan> {
+  const { fingerprinting } = options;
   const { db, facts, collations } = await destinations.get(sync.destination);
   const source = config.sources.get(sync.source)!;
 
@@ -46,7 +52,8 @@ export async function planSync(config: Config, sync: SyncConfig, destinations: D
     ? [{ code: 'PSSYNC_W_STAGING_LEFTOVER', severity: 'warning', sync: sync.name, message: `staging table(s) ${leftovers.join(', ')} left by an earlier run that did not finish; the next apply of this sync drops them` }]
     : [];
   try {
-    const { records, columns, diagnostics: missing } = await prepareSource(sync, source, { live, dialect: facts.dialect, defaultCollation: facts.defaultCollation });
+    const target = { live, dialect: facts.dialect, defaultCollation: facts.defaultCollation };
+    const { records, columns, diagnostics: missing } = await prepareSource(sync, source, target);
     const schema = planSchema(sync, columns, live, facts.dialect);
     const collationErrors = (await keyCollationProblems(collations, columns)).map((message): Diagnostic => ({ code: 'PSSYNC_E_COLLATION', severity: 'error', sync: sync.name, message }));
     const early = [...warnings, ...schema.diagnostics, ...missing, ...collationErrors, ...tableKeyProblems(sync, columns, live)];
@@ -56,22 +63,24 @@ export async function planSync(config: Config, sync: SyncConfig, destinations: D
       return { ...base, fingerprints, columns, schema, sourceRows: 0, rejections: [], diagnostics: early };
     }
 
-    // Source and destination are read at the same time and diffed as they arrive (issue 7).
+    // Source and destination rows compared (compare-rows.ts): by checksums, or read at the same time (issue 7).
     onProgress({ sync: sync.name, step: 'diff', done: 0 });
-    const actualHash = fingerprinting ? new RowsHasher() : undefined;
     // Sources without a file to hash (queries, stdin: see fileFingerprint) are fingerprinted by their rows.
     const desiredHash = fingerprinting && (isQuerySource(source) || source.path === '-') ? new RowsHasher() : undefined;
-    const desired = await diffSync({
+    const { result: desired, comparison, rowsFingerprint } = await compareRows({
+      db,
+      live,
+      compare: options.compare,
       source: records.all,
+      reread: async () => (await prepareSource(sync, source, target)).records.all,
       columns,
       mode: sync.mode,
       maxRejectedRows: sync.maxRejectedRows,
-      ...(live ? { actual: readActualRows(db, { table: live.name, columns }) } : {}),
-      ...(actualHash ? { onActualPage: (page: readonly Row[]) => actualHash.add(page) } : {}),
       // Source records read: the one count every plan has (an initial load has no table to read).
       onSourceRows: (read) => onProgress({ sync: sync.name, step: 'diff', done: read }),
       ...(desiredHash ? { onDesiredRow: (values: Row) => desiredHash.add([values]) } : {}),
       differ: { openSpill: (what) => openSpillFile(`sync "${sync.name}" ${what}`) },
+      openDesiredSpill: () => openSpillFile(`sync "${sync.name}" desired rows`),
       collations,
       uniqueKeys,
     });
@@ -89,10 +98,11 @@ export async function planSync(config: Config, sync: SyncConfig, destinations: D
     const sourceFingerprint = (await sourceFile) ?? desiredHash?.digest() ?? '';
     return {
       ...base,
-      fingerprints: { ...fingerprints, source: sourceFingerprint, rows: actualHash?.digest() ?? '' },
+      fingerprints: { ...fingerprints, source: sourceFingerprint, rows: fingerprinting ? rowsFingerprint : '' },
       columns,
       schema,
       rows: desired.diff,
+      comparison,
       ...(uniqueKeys.length > 0 ? { uniqueKeys } : {}),
       sourceRows: desired.sourceRows,
       rejections: desired.rejections,

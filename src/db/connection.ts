@@ -57,6 +57,8 @@ export interface Db {
   fork?(): Promise<Db>;
   /** False once the server or the network closed the connection. */
   isOpen?(): boolean;
+  /** Bytes received from the server so far (what a plan reports it read). */
+  bytesRead?(): number;
 }
 
 /**
@@ -187,6 +189,8 @@ export async function initSession(connection: Connection): Promise<void> {
 /** A mysql2 connection behind the Db surface; reopenable, forkable. */
 class DestinationDb implements Db {
   private lost = false;
+  /** Bytes received on connections replaced by a reconnect. */
+  private earlierBytes = 0;
 
   private constructor(
     private connection: Connection,
@@ -229,9 +233,14 @@ class DestinationDb implements Db {
     return !this.lost;
   }
 
+  bytesRead(): number {
+    return this.earlierBytes + socketBytesRead(this.connection);
+  }
+
   async reconnect(): Promise<void> {
     const old = this.connection;
     const fresh = await openConnection(this.options);
+    this.earlierBytes += socketBytesRead(old);
     this.connection = fresh;
     this.lost = false;
     this.watch(fresh);
@@ -249,6 +258,12 @@ class DestinationDb implements Db {
     }
     await this.connection.end().catch(() => this.connection.destroy());
   }
+}
+
+/** The socket under mysql2's promise wrapper (its typings do not show it). */
+function socketBytesRead(connection: Connection): number {
+  const core = (connection as unknown as { connection?: { stream?: { bytesRead?: number } } }).connection;
+  return core?.stream?.bytesRead ?? 0;
 }
 
 async function openConnection(options: ConnectionOptions): Promise<Connection> {

@@ -65,27 +65,48 @@ export interface ActualRowsQuery {
   readonly pageRows?: number;
 }
 
-export async function* readActualRows(db: Db, query: ActualRowsQuery): AsyncGenerator<Row[]> {
-  const present = query.columns.filter((column) => column.live);
-  const keyColumns = query.columns.filter((column) => column.isKey);
-  const keys = keyColumns.map((column) => column.name);
+/** A sync's rows in the destination: its table, its scope, its key (in key order), its present columns. */
+export interface ScopedTable {
+  readonly table: string;
+  /** Key column names, in key order. */
+  readonly keys: readonly string[];
+  /** Each key value as the keyset compares it (keysetValue). */
+  readonly keyParams: (keyValues: readonly (string | null)[]) => SqlValue[];
+  /** The scope (constant columns) as SQL, and its parameters; empty when the sync has none. */
+  readonly scopeSql: readonly string[];
+  readonly scopeParams: readonly SqlValue[];
+  /** Columns the table has, in target-column order. */
+  readonly present: readonly TargetColumn[];
+}
+
+export function scopedTable(table: string, columns: readonly TargetColumn[]): ScopedTable {
+  const keyColumns = columns.filter((column) => column.isKey);
   const keysetValues = keyColumns.map(keysetValue);
+  const scope = columns.filter((column) => column.origin.kind === 'constant');
+  return {
+    table,
+    keys: keyColumns.map((column) => column.name),
+    keyParams: (keyValues) => keyValues.map((value, index) => keysetValues[index]!(value)),
+    scopeSql: scope.map((column) => `${quoteId(column.name)} = ?`),
+    // The constant's canonical value (target-columns.ts), compared as the keyset compares its column.
+    scopeParams: scope.map((column) => keysetValue(column)(column.origin.kind === 'constant' ? column.origin.value : null)),
+    present: columns.filter((column) => column.live),
+  };
+}
+
+export async function* readActualRows(db: Db, query: ActualRowsQuery): AsyncGenerator<Row[]> {
+  const scoped = scopedTable(query.table, query.columns);
+  const { present, keys } = scoped;
   const keyPositions = keys.map((key) => present.findIndex((column) => column.name === key));
-  const scope = query.columns.filter((column) => column.origin.kind === 'constant');
-  const scopeSql = scope.map((column) => `${quoteId(column.name)} = ?`);
-  // The constant's canonical value (target-columns.ts), compared as the keyset compares its column.
-  const scopeParams = scope.map((column) => keysetValue(column)(column.origin.kind === 'constant' ? column.origin.value : null));
   const select = `SELECT ${present.map(selectExpression).join(', ')} FROM ${quoteId(query.table)}`;
   const readOptions = readOptionsFor(present);
   const order = ` ORDER BY ${keys.map(quoteId).join(', ')} LIMIT ${query.pageRows ?? READ_PAGE_ROWS}`;
-  // Map a page row (present columns) to target-column order, NULL for columns still to be added.
-  const toTargetOrder = query.columns.map((column) => present.indexOf(column));
-  const inOrder = toTargetOrder.every((position, index) => position === index);
+  const toTargetOrder = targetOrder(query.columns, present);
   const pageRows = query.pageRows ?? READ_PAGE_ROWS;
   const fetch = (lastKey: readonly SqlValue[] | undefined): Promise<SqlRow[]> => {
-    const where = [...scopeSql, ...(lastKey ? [keysetPredicate(keys)] : [])];
+    const where = [...scoped.scopeSql, ...(lastKey ? [keysetPredicate(keys)] : [])];
     const sql = `${select}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}${order}`;
-    return db.query(sql, [...scopeParams, ...(lastKey ? keysetParams(lastKey) : [])], readOptions);
+    return db.query(sql, [...scoped.scopeParams, ...(lastKey ? keysetParams(lastKey) : [])], readOptions);
   };
 
   let pending: Promise<SqlRow[]> | undefined = fetch(undefined);
@@ -94,8 +115,15 @@ export async function* readActualRows(db: Db, query: ActualRowsQuery): AsyncGene
     if (page.length === 0) return;
     // Read ahead (issue 7): the server prepares the next page while this one is compared.
     const last = page[page.length - 1]!;
-    pending = page.length < pageRows ? undefined : fetch(keyPositions.map((position, index) => keysetValues[index]!(last[position] ?? null)));
+    pending = page.length < pageRows ? undefined : fetch(scoped.keyParams(keyPositions.map((position) => last[position] ?? null)));
     pending?.catch(() => undefined); // awaited on the next turn; an error surfaces there
-    yield inOrder ? page : page.map((row) => toTargetOrder.map((position) => (position < 0 ? null : (row[position] ?? null))));
+    yield toTargetOrder(page);
   }
+}
+
+/** Maps page rows (present columns) to target-column order, NULL for columns still to be added. */
+export function targetOrder(columns: readonly TargetColumn[], present: readonly TargetColumn[]): (page: SqlRow[]) => Row[] {
+  const positions = columns.map((column) => present.indexOf(column));
+  if (positions.every((position, index) => position === index)) return (page) => page;
+  return (page) => page.map((row) => positions.map((position) => (position < 0 ? null : (row[position] ?? null))));
 }

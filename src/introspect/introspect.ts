@@ -60,3 +60,10 @@ export async function listStagingTables(db: Db, tablePrefix = STAGING_PREFIX): P
   );
   return rows.map(([name]) => name ?? '');
 }
+
+/** The server's estimate of a table's rows (information_schema; InnoDB's is approximate), if it gives one. */
+export async function estimateRows(db: Db, table: string): Promise<number | undefined> {
+  const [row] = await db.query('SELECT TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?', [table]);
+  const rows = row?.[0];
+  return rows === null || rows === undefined ? undefined : Number(rows);
+}

@@ -43,6 +43,7 @@ export interface RawSync {
   safety?: { max_deletes?: number; max_delete_ratio?: number };
   max_rejected_rows?: number;
   strategy?: SyncConfig['strategy'];
+  compare?: SyncConfig['compare'];
 }
 
 /** Reports through `tools`; returns the sync even when it has errors (the caller drops the Config). */
@@ -91,6 +92,7 @@ export function normalizeSync(name: string, raw: RawSync, pointer: string, tools
     },
     maxRejectedRows: raw.max_rejected_rows ?? 0,
     strategy: raw.strategy ?? 'auto',
+    compare: raw.compare ?? 'auto',
     position: position(pointer),
   };
   if (isAudience) {

@@ -153,6 +153,9 @@ export type WriteStrategy = 'auto' | 'staging' | 'direct';
 export type TableMode = 'insert' | 'update' | 'upsert' | 'mirror';
 export type AudienceMode = 'add' | 'remove' | 'upsert' | 'mirror';
 
+/** How a plan compares destination rows with desired rows: `both` plans both ways and checks they agree. */
+export type CompareMethod = 'auto' | 'checksum' | 'full' | 'both';
+
 interface SyncBase {
   readonly name: string;
   readonly source: string;
@@ -164,6 +167,8 @@ interface SyncBase {
   readonly safety: SafetyConfig;
   readonly maxRejectedRows: number;
   readonly strategy: WriteStrategy;
+  /** How plans compare rows (issue 13): see plan/compare-method.ts. */
+  readonly compare: CompareMethod;
   readonly position: Position;
 }
 

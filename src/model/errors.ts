@@ -22,6 +22,7 @@ export type ErrorCode =
   | 'PSSYNC_E_COLLATION' // keys under a collation pssync cannot match exactly
   | 'PSSYNC_E_NOT_STARTED' // an earlier sync of the same table failed before the table's DDL ran
   | 'PSSYNC_E_ROW_COUNT' // a write statement affected other rows than planned; it was rolled back
+  | 'PSSYNC_E_COMPARE' // the checksum comparison disagreed with the full read (compare: both)
   | 'PSSYNC_E_IO';
 
 export class PssyncError extends Error {

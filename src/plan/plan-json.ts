@@ -28,6 +28,8 @@ export interface PlanJsonSync {
   readonly source_rows: number;
   readonly destination_rows: number;
   readonly rejected_rows: number;
+  /** How the rows were compared (absent in older plan files and where planning stopped early). */
+  readonly comparison?: ComparisonJson;
   readonly samples: {
     readonly insert: readonly JsonRow[];
     readonly update: readonly { readonly key: JsonRow; readonly changes: Record<string, { before: string | null; after: string | null }> }[];
@@ -38,6 +40,16 @@ export interface PlanJsonSync {
   readonly delete_guard?: string;
   readonly warnings: readonly JsonDiagnostic[];
   readonly errors: readonly JsonDiagnostic[];
+}
+
+export interface ComparisonJson {
+  readonly method: 'checksum' | 'full';
+  readonly reason?: string;
+  readonly segments: number;
+  readonly segments_read: number;
+  readonly row_hashes_read: number;
+  readonly rows_read: number;
+  readonly bytes_read?: number;
 }
 
 export interface PlanJsonTable {
@@ -102,6 +114,18 @@ function sampleValue(column: TargetColumn, value: Value): Value {
   return value !== null && isBinaryFamily(column.type.family) ? `0x${hexOf(value)}` : value;
 }
 
+function comparisonJson(comparison: NonNullable<SyncPlan['comparison']>): ComparisonJson {
+  return {
+    method: comparison.method,
+    ...(comparison.reason !== undefined ? { reason: comparison.reason } : {}),
+    segments: comparison.segments,
+    segments_read: comparison.segmentsRead,
+    row_hashes_read: comparison.rowHashesRead,
+    rows_read: comparison.rowsRead,
+    ...(comparison.bytesRead !== undefined ? { bytes_read: comparison.bytesRead } : {}),
+  };
+}
+
 function syncJson(sync: SyncPlan, baseDir: string): PlanJsonSync {
   const counts = sync.rows?.counts;
   const samples = sync.rows?.samples;
@@ -120,6 +144,7 @@ function syncJson(sync: SyncPlan, baseDir: string): PlanJsonSync {
     source_rows: sync.sourceRows,
     destination_rows: sync.rows?.actualRows ?? 0,
     rejected_rows: sync.rejections.length,
+    ...(sync.comparison ? { comparison: comparisonJson(sync.comparison) } : {}),
     samples: {
       insert: (samples?.insert ?? []).map((row) => rowJson(columns, row)),
       update: (samples?.update ?? []).map(({ before, after }) => {

@@ -11,6 +11,7 @@ import type { SchemaPlan } from './schema-diff.js';
 import type { TargetColumn } from '../mapping/target-columns.js';
 import type { WrittenUniqueKey } from '../mapping/unique-keys.js';
 import type { SyncFingerprints } from './fingerprint.js';
+import type { Comparison } from './checksum-diff.js';
 
 export interface SyncPlan {
   readonly name: string;
@@ -25,6 +26,8 @@ export interface SyncPlan {
   readonly schema: SchemaPlan;
   /** Absent when an error stopped planning before the rows were compared. */
   readonly rows?: RowDiff;
+  /** How the rows were compared (absent with `rows`), and the bytes read from the destination. */
+  readonly comparison?: Comparison & { readonly bytesRead?: number };
   readonly sourceRows: number;
   /** Bad source rows skipped under `max_rejected_rows` (or that failed the sync). */
   readonly rejections: readonly Rejection[];

@@ -215,6 +215,15 @@ export class StreamingRowDiffer {
   }
 
   /**
+   * Destination rows found equal to their desired rows without being read (the checksum-first
+   * diff): counted as the full read counts them, after every row that was read.
+   */
+  addUnchanged(rows: number): void {
+    this.unchanged += rows;
+    this.actualRows += rows;
+  }
+
+  /**
    * Every destination row has been observed (or the table does not exist): the desired rows still
    * waiting are added rows, and so is every desired row from now on — none is held for matching.
    */

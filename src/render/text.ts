@@ -1,5 +1,5 @@
 /** The human plan, Terraform-like: `+` insert, `~` update, `-` delete, `!` DDL. Reads the JSON plan. */
-import type { JsonDiagnostic, PlanJson, PlanJsonSync, PlanJsonTable } from '../plan/plan-json.js';
+import type { ComparisonJson, JsonDiagnostic, PlanJson, PlanJsonSync, PlanJsonTable } from '../plan/plan-json.js';
 import { PLAIN, type Style } from './style.js';
 import { plural, showChange, showRow } from './values.js';
 
@@ -40,6 +40,7 @@ function renderSync(sync: PlanJsonSync, table: PlanJsonTable | undefined, style:
       `  ${style.green(`+${insert} insert`)}  ${style.yellow(`~${update} update`)}  ${style.red(`-${deletes} delete`)}` +
         style.dim(`  (${skip} skipped, ${sync.unchanged} unchanged; ${plural(sync.source_rows, 'source row')}, ${plural(sync.destination_rows, 'destination row')})`),
     );
+    if (sync.comparison) lines.push(style.dim(`  ${comparisonLine(sync.comparison)}`));
     for (const row of sync.samples.insert) lines.push(style.green(`    + ${showRow(row)}`));
     for (const change of sync.samples.update) {
       const diffs = Object.entries(change.changes).map(([column, { before, after }]) => `${column}: ${showChange(before, after)}`);
@@ -51,6 +52,20 @@ function renderSync(sync: PlanJsonSync, table: PlanJsonTable | undefined, style:
   }
   if (sync.delete_guard) lines.push(style.red(`  ✗ delete guard: ${sync.delete_guard}; apply needs --allow-deletes`));
   return lines;
+}
+
+/** How the rows were compared, and what that read from the destination. */
+export function comparisonLine(comparison: ComparisonJson): string {
+  const bytes = comparison.bytes_read !== undefined ? `; ${bytesText(comparison.bytes_read)} read from the destination` : '';
+  if (comparison.method === 'full') return `compared by reading every row (${comparison.reason ?? 'full read'})${bytes}`;
+  const read = comparison.segments_read ? `${comparison.segments_read} differed (${`${comparison.row_hashes_read} row hash${comparison.row_hashes_read === 1 ? '' : 'es'}`} and ${plural(comparison.rows_read, 'row')} read)` : 'none differed';
+  return `compared by checksums: ${plural(comparison.segments, 'segment')}, ${read}${bytes}`;
+}
+
+function bytesText(bytes: number): string {
+  if (bytes < 10_000) return `${bytes} bytes`;
+  if (bytes < 10_000_000) return `${(bytes / 1000).toFixed(1)} kB`;
+  return `${(bytes / 1_000_000).toFixed(1)} MB`;
 }
 
 export function tableOf(plan: PlanJson, sync: PlanJsonSync): PlanJsonTable | undefined {

@@ -1,0 +1,112 @@
+/**
+ * One sync's rows compared with its destination rows, one way or the other (plan/compare-method.ts):
+ * by segment checksums, by reading every row, or both (a self-check that refuses when they disagree).
+ * Reports how it compared and the bytes it read from the destination. Wires introspect's readers
+ * into the pure diffs (plan/).
+ */
+import { createHash } from 'node:crypto';
+import type { Db } from './db/connection.js';
+import { readActualRows } from './introspect/actual-rows.js';
+import { estimateRows } from './introspect/introspect.js';
+import { segmentReader } from './introspect/segment-checksums.js';
+import type { CompareMethod } from './manifest/types.js';
+import type { KeyCollations } from './mapping/collation.js';
+import { PssyncError } from './model/errors.js';
+import { HashSum, rowHasher } from './model/row-checksum.js';
+import type { Row } from './model/row.js';
+import type { RowSpill } from './model/row-spill.js';
+import type { TableSpec } from './model/table.js';
+import { diffByChecksums, type Comparison } from './plan/checksum-diff.js';
+import { checksumBlocker, checksumColumns, chooseMethod } from './plan/compare-method.js';
+import { diffSync, type SyncDiffInput, type SyncDiffResult } from './plan/sync-diff.js';
+import type { SourceRow } from './source/source.js';
+
+export interface RowComparison {
+  readonly result: SyncDiffResult;
+  readonly comparison: Comparison & { readonly bytesRead?: number };
+  /** The rows fingerprint: of every destination row in scope, the same whichever way they were compared. */
+  readonly rowsFingerprint: string;
+}
+
+export interface CompareRowsInput extends Omit<SyncDiffInput, 'actual' | 'onActualPage' | 'collations'> {
+  readonly db: Db;
+  readonly live: TableSpec | undefined;
+  readonly collations: KeyCollations;
+  readonly compare: CompareMethod;
+  /** The source read again from its start (`both` reads it twice). */
+  readonly reread: () => Promise<AsyncIterable<SourceRow>>;
+  readonly openDesiredSpill: () => RowSpill;
+}
+
+export async function compareRows(input: CompareRowsInput): Promise<RowComparison> {
+  const { db, live, columns } = input;
+  const compared = checksumColumns(columns);
+  const startBytes = db.bytesRead?.();
+  const withBytes = (comparison: Comparison) => (startBytes === undefined ? comparison : { ...comparison, bytesRead: db.bytesRead!() - startBytes });
+  if (!live) {
+    // A table to create: nothing to read, every row is an insert.
+    const result = await diffSync(input);
+    return { result, comparison: withBytes(fullComparison('the table does not exist yet')), rowsFingerprint: fingerprintOf(new HashSum()) };
+  }
+  const blocker = checksumBlocker(columns, input.collations.exact);
+  const chosen = chooseMethod(input.compare, blocker, input.compare === 'auto' && !blocker ? await estimateRows(db, live.name) : undefined);
+  if (chosen.method === 'full') {
+    const { result, actualSum } = await fullRead(input, compared, input.source);
+    return { result, comparison: withBytes(fullComparison(chosen.reason)), rowsFingerprint: fingerprintOf(actualSum) };
+  }
+  const checksums = () => diffByChecksums({ ...input, reader: segmentReader(db, live.name, columns, compared), compared });
+  if (chosen.method === 'checksum') {
+    const result = await checksums();
+    return { result, comparison: withBytes(result.comparison), rowsFingerprint: fingerprintOf(result.actualSum) };
+  }
+  // both: the full read first, then the checksums over the source read again; they must agree.
+  const full = await fullRead(input, compared, input.source);
+  const source = await input.reread();
+  const result = await diffByChecksums({ ...input, source, reader: segmentReader(db, live.name, columns, compared), compared });
+  const disagreement = disagreementOf(full.result, result, fingerprintOf(full.actualSum), fingerprintOf(result.actualSum));
+  if (disagreement) throw new PssyncError('PSSYNC_E_COMPARE', `the checksum comparison of table \`${live.name}\` disagrees with the full read (${disagreement}); please report this`);
+  return { result, comparison: withBytes(result.comparison), rowsFingerprint: fingerprintOf(result.actualSum) };
+}
+
+function fullComparison(reason: string): Comparison {
+  return { method: 'full', reason, segments: 0, segmentsRead: 0, rowHashesRead: 0, rowsRead: 0 };
+}
+
+/** The full read, hashing each destination row as the server would (the rows fingerprint). */
+async function fullRead(input: CompareRowsInput, compared: ReturnType<typeof checksumColumns>, source: AsyncIterable<SourceRow>) {
+  const actualSum = new HashSum();
+  const hashRow = rowHasher(compared);
+  const result = await diffSync({
+    ...input,
+    source,
+    ...(input.live ? { actual: readActualRows(input.db, { table: input.live.name, columns: input.columns }) } : {}),
+    onActualPage: (page: readonly Row[]) => {
+      for (const row of page) actualSum.add(hashRow(row));
+    },
+  });
+  return { result, actualSum };
+}
+
+function fingerprintOf(sum: HashSum): string {
+  return createHash('sha256').update(`${sum.count}:${sum.value}`).digest('hex');
+}
+
+/** What differs between two diffs of the same rows (undefined: nothing). */
+function disagreementOf(full: SyncDiffResult, checksum: SyncDiffResult, fullFingerprint: string, checksumFingerprint: string): string | undefined {
+  const summary = (result: SyncDiffResult) =>
+    JSON.stringify({
+      counts: result.diff.counts,
+      destinationRows: result.diff.actualRows,
+      samples: result.diff.samples,
+      inserts: result.diff.ops.inserts.digest,
+      updates: result.diff.ops.updates.digest,
+      deletes: result.diff.ops.deletes,
+      sourceRows: result.sourceRows,
+      rejections: result.rejections.length,
+    });
+  const a = summary(full);
+  const b = summary(checksum);
+  if (a !== b) return `full read ${a.slice(0, 400)}, checksums ${b.slice(0, 400)}`;
+  if (fullFingerprint !== checksumFingerprint) return 'the destination rows fingerprints differ';
+  return undefined;
+}

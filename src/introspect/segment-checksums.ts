@@ -1,0 +1,125 @@
+/**
+ * The destination's side of the checksum-first diff (issue 13): row counts and hash sums of
+ * key-range segments, computed by the server, and where they differ the rows' hashes, then the
+ * rows themselves by key. Every query stays inside one key range of the primary key (an index
+ * range), so it examines that range's rows, never the table's.
+ */
+import type { Db, SqlRow, SqlValue } from '../db/connection.js';
+import { quoteId } from '../model/identifiers.js';
+import { hashSumSql, rowHashSql, type ChecksumColumn } from '../model/row-checksum.js';
+import type { Row } from '../model/row.js';
+import type { KeyRange, KeyValues, RowHashEntry, Segment, SegmentChecksum, SegmentReader } from '../model/segment.js';
+import type { TargetColumn } from '../mapping/target-columns.js';
+import { readOptionsFor, scopedTable, selectExpression, targetOrder, type ScopedTable } from './actual-rows.js';
+
+/** Rows per page of row hashes (about 40 bytes each): a few round trips per 100,000 rows. */
+const HASH_PAGE_ROWS = 20_000;
+
+/**
+ * `(k1, k2) op (?, ?)` spelled out so every server uses the index range: op '<' or '>' compares
+ * strictly, '>=' lets the last key part be equal. Parameters: keyParams' values as tupleParams lays them out.
+ */
+function tuplePredicate(keys: readonly string[], op: '<' | '>' | '>='): string {
+  const strict = op === '>=' ? '>' : op;
+  const terms = keys.map((key, index) => {
+    const equal = keys.slice(0, index).map((earlier) => `${quoteId(earlier)} = ?`);
+    const last = index === keys.length - 1 ? op : strict;
+    return `(${[...equal, `${quoteId(key)} ${last} ?`].join(' AND ')})`;
+  });
+  return `(${terms.join(' OR ')})`;
+}
+
+function tupleParams(values: readonly SqlValue[]): SqlValue[] {
+  return values.flatMap((_, index) => values.slice(0, index + 1));
+}
+
+/** A row's part under `cuts` (see PartFilter), and the parameters it takes. */
+function partSql(scoped: ScopedTable, cuts: readonly KeyValues[]): { sql: string; params: SqlValue[] } {
+  if (cuts.length === 0) return { sql: '0', params: [] };
+  const params: SqlValue[] = [];
+  const whens = cuts.map((cut, index) => {
+    params.push(...tupleParams(scoped.keyParams(cut)));
+    return `WHEN ${tuplePredicate(scoped.keys, '<')} THEN ${index}`;
+  });
+  return { sql: `CASE ${whens.join(' ')} ELSE ${cuts.length} END`, params };
+}
+
+/** The WHERE clause of a segment inside the sync's scope (after a key, for the next page), and its parameters. */
+function segmentWhere(scoped: ScopedTable, segment: Segment, after?: KeyValues): { sql: string; params: SqlValue[] } {
+  const { sql, params } = rangeWhere(scoped, segment.range, after);
+  const terms = sql ? [sql.slice(' WHERE '.length)] : [];
+  for (const filter of segment.filters) {
+    const part = partSql(scoped, filter.cuts);
+    terms.push(`${part.sql} IN (${filter.parts.join(', ')})`);
+    params.push(...part.params);
+  }
+  return { sql: terms.length ? ` WHERE ${terms.join(' AND ')}` : '', params };
+}
+
+function rangeWhere(scoped: ScopedTable, range: KeyRange, after?: KeyValues): { sql: string; params: SqlValue[] } {
+  const terms = [...scoped.scopeSql];
+  const params: SqlValue[] = [...scoped.scopeParams];
+  const bound = (values: KeyValues, op: '<' | '>' | '>=') => {
+    terms.push(tuplePredicate(scoped.keys, op));
+    params.push(...tupleParams(scoped.keyParams(values)));
+  };
+  if (after) bound(after, '>');
+  else if (range.from) bound(range.from, '>=');
+  if (range.to) bound(range.to, '<');
+  return { sql: terms.length ? ` WHERE ${terms.join(' AND ')}` : '', params };
+}
+
+export function segmentReader(db: Db, table: string, columns: readonly TargetColumn[], compared: readonly ChecksumColumn[]): SegmentReader {
+  const scoped = scopedTable(table, columns);
+  const from = ` FROM ${quoteId(table)}`;
+  const keyList = scoped.keys.map(quoteId).join(', ');
+  const keyColumns = columns.filter((column) => column.isKey);
+  const keyReadOptions = readOptionsFor(keyColumns);
+  const present = scoped.present;
+  const toTargetOrder = targetOrder(columns, present);
+
+  const parts = async (segment: Segment, cuts: readonly KeyValues[]): Promise<SegmentChecksum[]> => {
+    const where = segmentWhere(scoped, segment);
+    const part = partSql(scoped, cuts);
+    const sql = `SELECT ${part.sql} AS part, COUNT(*), ${hashSumSql(compared)}${from}${where.sql} GROUP BY part`;
+    const rows = await db.query(sql, [...part.params, ...where.params]);
+    const result: SegmentChecksum[] = Array.from({ length: cuts.length + 1 }, () => ({ count: 0, sum: 0n }));
+    for (const [index, count, sum] of rows) result[Number(index)] = { count: Number(count), sum: BigInt(String(sum ?? '0').split('.')[0]!) };
+    return result;
+  };
+
+  async function* rowHashes(segment: Segment): AsyncGenerator<RowHashEntry[]> {
+    let after: KeyValues | undefined;
+    for (;;) {
+      const where = segmentWhere(scoped, segment, after);
+      const sql = `SELECT ${keyColumns.map(selectExpression).join(', ')}, ${rowHashSql(compared)}${from}${where.sql} ORDER BY ${keyList} LIMIT ${HASH_PAGE_ROWS}`;
+      const rows = await db.query(sql, where.params, keyReadOptions);
+      if (rows.length === 0) return;
+      const keyCount = keyColumns.length;
+      yield rows.map((row) => ({ key: row.slice(0, keyCount) as Row, hash: String(row[keyCount]) }));
+      if (rows.length < HASH_PAGE_ROWS) return;
+      after = rows[rows.length - 1]!.slice(0, keyCount) as KeyValues;
+    }
+  }
+
+  const rowsByKeys = async (keys: readonly Row[]): Promise<Row[]> => {
+    if (keys.length === 0) return [];
+    const params: SqlValue[] = [...scoped.scopeParams];
+    let match: string;
+    if (scoped.keys.length === 1) {
+      match = `${quoteId(scoped.keys[0]!)} IN (${keys.map(() => '?').join(', ')})`;
+      for (const key of keys) params.push(...scoped.keyParams(key));
+    } else {
+      // OR of equalities: the form every server turns into index lookups.
+      const one = `(${scoped.keys.map((key) => `${quoteId(key)} = ?`).join(' AND ')})`;
+      match = `(${keys.map(() => one).join(' OR ')})`;
+      for (const key of keys) params.push(...scoped.keyParams(key));
+    }
+    const where = [...scoped.scopeSql, match].join(' AND ');
+    const sql = `SELECT ${present.map(selectExpression).join(', ')}${from} WHERE ${where} ORDER BY ${keyList}`;
+    const rows: SqlRow[] = await db.query(sql, params, readOptionsFor(present));
+    return toTargetOrder(rows);
+  };
+
+  return { parts, rowHashes, rowsByKeys };
+}

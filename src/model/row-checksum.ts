@@ -1,0 +1,132 @@
+/**
+ * Row checksums that the server and pssync compute alike (issue 13), so that a segment of the
+ * destination can be compared with the desired rows without reading it.
+ *
+ * A row's checksum text is its values in column order, each as `<characters>:<text>` (NULL as
+ * `N`): unambiguous whatever the text holds. The text of a value is what the full read receives
+ * for it — the server's text of the column (`CAST(… AS CHAR)`, BIT as its number), bytes as
+ * upper-case hex — so a row whose checksum text equals the desired row's is one the full read
+ * also finds unchanged (its text equals the canonical desired text). A row's hash is the first
+ * 64 bits of the MD5 of that text (UTF-8); a segment's checksum is its row count and the exact sum
+ * of its rows' hashes: aggregates that MySQL, MariaDB and Vitess (across shards) all compute.
+ */
+import { hash } from 'node:crypto';
+import { hexOf } from './byte-string.js';
+import { isBinaryFamily, type TypeFamily } from './column-type.js';
+import { quoteId } from './identifiers.js';
+import type { Row, Value } from './row.js';
+
+/** A compared column as the destination has it. */
+export interface ChecksumColumn {
+  readonly name: string;
+  /** The destination column's family (what the server's text looks like). */
+  readonly family: TypeFamily;
+}
+
+/** A row's 64-bit hash, as two unsigned 32-bit halves (cheap to sum exactly, see HashSum). */
+export interface RowHash {
+  readonly high: number;
+  readonly low: number;
+}
+
+/** The checksum text of one value (see the file comment). */
+function valueText(value: Value, binary: boolean): string {
+  if (value === null) return 'N';
+  const text = binary ? hexOf(value) : value;
+  return `${codePoints(text)}:${text}`;
+}
+
+/** Characters as the server's CHAR_LENGTH counts them: code points, not UTF-16 units. */
+function codePoints(text: string): number {
+  let count = text.length;
+  for (let index = 0; index < text.length; index += 1) {
+    const unit = text.charCodeAt(index);
+    if (unit >= 0xd800 && unit <= 0xdbff) {
+      const next = text.charCodeAt(index + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        count -= 1;
+        index += 1;
+      }
+    }
+  }
+  return count;
+}
+
+/** Hashes rows whose values are in `columns` order (desired rows, or rows as the full read gets them). */
+export function rowHasher(columns: readonly ChecksumColumn[]): (row: Row) => RowHash {
+  const binary = columns.map((column) => isBinaryFamily(column.family));
+  return (row) => {
+    let text = '';
+    for (let index = 0; index < binary.length; index += 1) text += valueText(row[index] ?? null, binary[index]!);
+    return hashText(text);
+  };
+}
+
+function hashText(text: string): RowHash {
+  return parseRowHash(hash('md5', text, 'hex'));
+}
+
+/** The server's hash of a row, as text: the same 64 bits as `rowHasher`, in 16 upper-case hex digits. */
+export function rowHashSql(columns: readonly ChecksumColumn[]): string {
+  const parts = columns.map((column) => {
+    const text = valueTextSql(column);
+    return `COALESCE(CONCAT(CHAR_LENGTH(${text}), ':', ${text}), 'N')`;
+  });
+  return `LEFT(MD5(CONCAT(${parts.join(', ')})), 16)`;
+}
+
+/** The segment aggregate: the sum of the rows' hashes as one exact unsigned number (SUM gives a DECIMAL). */
+export function hashSumSql(columns: readonly ChecksumColumn[]): string {
+  return `SUM(CAST(CONV(${rowHashSql(columns)}, 16, 10) AS UNSIGNED))`;
+}
+
+function valueTextSql(column: ChecksumColumn): string {
+  const name = quoteId(column.name);
+  if (isBinaryFamily(column.family)) return `HEX(${name})`;
+  if (column.family === 'bit') return `CAST(${name} + 0 AS CHAR)`;
+  return `CAST(${name} AS CHAR)`;
+}
+
+/** A row hash as the server prints it (16 hex digits) in halves. */
+export function parseRowHash(hex: string): RowHash {
+  return { high: Number.parseInt(hex.slice(0, 8), 16), low: Number.parseInt(hex.slice(8, 16), 16) };
+}
+
+/**
+ * The exact sum of row hashes: halves summed as doubles (exact up to 2^21 rows between carries),
+ * folded into a bigint now and then.
+ */
+export class HashSum {
+  private total = 0n;
+  private high = 0;
+  private low = 0;
+  private pending = 0;
+  count = 0;
+
+  add(rowHash: RowHash): void {
+    this.high += rowHash.high;
+    this.low += rowHash.low;
+    this.count += 1;
+    if (++this.pending === 1 << 20) this.fold();
+  }
+
+  /** Adds another sum (a segment's, as the server reports it). */
+  addTotal(count: number, sum: bigint): void {
+    this.fold();
+    this.total += sum;
+    this.count += count;
+  }
+
+  /** The sum as the server prints SUM(): decimal digits, '0' for none (the server says NULL). */
+  get value(): bigint {
+    this.fold();
+    return this.total;
+  }
+
+  private fold(): void {
+    this.total += (BigInt(this.high) << 32n) + BigInt(this.low);
+    this.high = 0;
+    this.low = 0;
+    this.pending = 0;
+  }
+}
