@@ -52,7 +52,7 @@ export async function compareRows(input: CompareRowsInput): Promise<RowCompariso
   const chosen = chooseMethod(input.compare, blocker, input.compare === 'auto' && !blocker ? await estimateRows(db, live.name) : undefined);
   if (chosen.method === 'full') {
     const { result, actualSum } = await fullRead(input, compared, input.source);
-    return { result, comparison: withBytes(fullComparison(chosen.reason)), rowsFingerprint: fingerprintOf(actualSum) };
+    return { result, comparison: withBytes(fullComparison(chosen.reason, result.diff.actualRows)), rowsFingerprint: fingerprintOf(actualSum) };
   }
   const checksums = () => diffByChecksums({ ...input, reader: segmentReader(db, live.name, columns, compared), compared });
   if (chosen.method === 'checksum') {
@@ -68,8 +68,8 @@ export async function compareRows(input: CompareRowsInput): Promise<RowCompariso
   return { result, comparison: withBytes(result.comparison), rowsFingerprint: fingerprintOf(result.actualSum) };
 }
 
-function fullComparison(reason: string): Comparison {
-  return { method: 'full', reason, segments: 0, segmentsRead: 0, rowHashesRead: 0, rowsRead: 0 };
+function fullComparison(reason: string, rowsRead = 0): Comparison {
+  return { method: 'full', reason, segments: 0, segmentsRead: 0, rowHashesRead: 0, rowsRead };
 }
 
 /** The full read, hashing each destination row as the server would (the rows fingerprint). */

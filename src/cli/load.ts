@@ -1,7 +1,7 @@
 /** Loads the manifest for a command and prints its diagnostics; undefined means "stop, exit 1". */
 import { relative } from 'node:path';
 import { loadManifest } from '../manifest/load.js';
-import type { Config } from '../manifest/types.js';
+import type { CompareMethod, Config } from '../manifest/types.js';
 import { formatDiagnostic, hasErrors, type Diagnostic } from '../model/diagnostic.js';
 import type { CliIo } from './io.js';
 
@@ -23,4 +23,10 @@ export async function loadConfigWithDiagnostics(io: CliIo, file: string): Promis
   printDiagnostics(io, result.diagnostics);
   if (hasErrors(result.diagnostics) || !result.config) return { diagnostics: result.diagnostics };
   return { config: result.config, diagnostics: result.diagnostics };
+}
+
+/** The manifest with every sync's `compare` replaced (`--compare`), or as it is. */
+export function withCompare(config: Config, compare: CompareMethod | undefined): Config {
+  if (!compare) return config;
+  return { ...config, syncs: config.syncs.map((sync) => ({ ...sync, compare })) };
 }

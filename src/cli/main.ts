@@ -7,6 +7,8 @@ import { introspectCommand } from './commands/introspect.js';
 import { planCommand } from './commands/plan.js';
 import { showCommand } from './commands/show.js';
 import { validateCommand } from './commands/validate.js';
+import { verifyCommand } from './commands/verify.js';
+import { withCompare } from './load.js';
 import { errorJson, formatError } from './errors.js';
 import { processIo, type CliIo } from './io.js';
 import type { PlanFormat } from './render-plan.js';
@@ -20,6 +22,13 @@ const withFormat = <T>(command: Argv<T>) =>
   command
     .option('format', { choices: FORMATS, default: 'text' as PlanFormat, description: 'Output format on stdout' })
     .option('samples', { type: 'number', description: 'Sample rows per operation in Markdown (default 0: PR comments can leak personal data)' });
+
+const COMPARE = ['auto', 'checksum', 'full', 'both'] as const;
+const withCompareOption = <T>(command: Argv<T>) =>
+  command.option('compare', {
+    choices: COMPARE,
+    description: 'How rows are compared: checksum (segment checksums, read only what differs), full (read every row), both (a self-check), auto (default: the manifest\'s compare, else checksum where it can be exact)',
+  });
 
 const optional = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } =>
   (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
@@ -41,7 +50,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .scriptName('pssync')
     .version(VERSION)
     .strict()
-    .demandCommand(1, 'Name a command: validate, plan, apply, show or introspect.')
+    .demandCommand(1, 'Name a command: validate, plan, apply, verify, show or introspect.')
     .recommendCommands()
     .command(
       'validate',
@@ -53,7 +62,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       'plan',
       'Show the DDL and row operations apply would run (read-only)',
       (command) =>
-        withFormat(withSync(withFile(command)))
+        withCompareOption(withFormat(withSync(withFile(command))))
           .option('out', { type: 'string', description: 'Save the plan to this file, for `pssync apply PLANFILE`' })
           .option('detailed-exitcode', { type: 'boolean', default: false, description: 'Exit 2 when the plan has changes, 0 when none' }),
       (args) =>
@@ -65,6 +74,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
                 ...optional('sync', args.sync),
                 ...optional('samples', args.samples),
                 ...optional('out', args.out),
+                ...optional('compare', args.compare),
                 format: args.format,
                 detailedExitcode: args['detailed-exitcode'],
               },
@@ -77,11 +87,12 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       'apply [planfile]',
       'Plan and write the changes (or apply a plan saved with plan --out)',
       (command) =>
-        withSync(withFile(command))
+        withCompareOption(withSync(withFile(command)))
           .positional('planfile', { type: 'string', description: 'A plan file from `pssync plan --out`' })
           .option('auto-approve', { type: 'boolean', default: false, description: 'Apply without asking (required without a TTY)' })
           .option('allow-deletes', { type: 'boolean', default: false, description: 'Allow deletes beyond the safety thresholds and a mirror of an empty source' })
-          .option('lock-timeout', { type: 'number', default: 0, description: 'Seconds to wait for another apply of the same table' }),
+          .option('lock-timeout', { type: 'number', default: 0, description: 'Seconds to wait for another apply of the same table' })
+          .option('verify', { type: 'boolean', default: false, description: 'After the apply, verify the destination (as pssync verify; exit 2 when it differs)' }),
       (args) =>
         run(() =>
           applyCommand(
@@ -92,9 +103,25 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
               autoApprove: args['auto-approve'],
               allowDeletes: args['allow-deletes'],
               lockTimeout: args['lock-timeout'],
+              verify: args.verify,
+              ...optional('compare', args.compare),
             },
             io,
           ),
+        ),
+    )
+    .command(
+      'verify',
+      'Compare the destination with the manifest\'s desired rows (read-only): exit 0 when they match, 2 when they differ, 1 on error',
+      (command) =>
+        withCompareOption(withSync(withFile(command)))
+          .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, description: 'Output format on stdout' })
+          .option('samples', { type: 'boolean', default: false, description: 'Show the values of the sample rows (default: their keys only, as output may be logged)' }),
+      (args) =>
+        run(
+          () =>
+            verifyCommand({ ...optional('file', args.file), ...optional('sync', args.sync), format: args.format, samples: args.samples }, io, (config) => withCompare(config, args.compare)),
+          args.format === 'json',
         ),
     )
     .command(

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Destinations } from '../../destinations.js';
-import type { Config } from '../../manifest/types.js';
+import type { CompareMethod, Config } from '../../manifest/types.js';
 import { PssyncError } from '../../model/errors.js';
 import { applyUnderLocks, makePlan } from '../../pipeline.js';
 import { planFileManifest, staleReasons } from '../../plan/plan-file.js';
@@ -14,7 +14,8 @@ import { planHasErrors } from '../../plan/plan.js';
 import { renderReport } from '../../render/report.js';
 import { renderText } from '../../render/text.js';
 import type { CliIo } from '../io.js';
-import { loadConfig } from '../load.js';
+import { loadConfig, withCompare } from '../load.js';
+import { verifyConfig } from './verify.js';
 import { manifestPath } from '../manifest-path.js';
 import { readPlanFile, writePlanFile } from '../plan-file-io.js';
 import { planSession, type PlanSession } from '../plan-session.js';
@@ -27,17 +28,29 @@ export interface ApplyArgs {
   readonly autoApprove: boolean;
   readonly allowDeletes: boolean;
   readonly lockTimeout: number;
+  readonly compare?: CompareMethod;
+  /** Verify the destination after the apply (verify.ts); its exit code when the apply succeeded. */
+  readonly verify?: boolean;
 }
 
 export async function applyCommand(args: ApplyArgs, io: CliIo): Promise<number> {
+  const applied = await applyOnly(args, io);
+  if (applied.code !== 0 || !args.verify || !applied.config) return applied.code;
+  io.err('Verifying the destination…\n');
+  return verifyConfig(applied.config, { ...(applied.syncs ? { sync: applied.syncs } : {}), format: 'text', samples: false }, io);
+}
+
+/** The apply, and what a verify after it compares: the manifest and the syncs applied. */
+async function applyOnly(args: ApplyArgs, io: CliIo): Promise<{ code: number; config?: Config; syncs?: readonly string[] }> {
   if (args.planFile) return applySavedPlan(args, args.planFile, io);
   if (!args.autoApprove && !io.interactive) {
     throw new PssyncError('PSSYNC_E_CONFIRM', 'apply needs confirmation, and there is no terminal to ask on; review the plan and pass --auto-approve');
   }
-  const config = await loadConfig(io, manifestPath(args.file, io.env, io.cwd));
-  if (!config) return 1;
+  const loaded = await loadConfig(io, manifestPath(args.file, io.env, io.cwd));
+  if (!loaded) return { code: 1 };
+  const config = withCompare(loaded, args.compare);
   // Applied at once, never saved: no fingerprints to take.
-  return planUnderLock(io, config, args, args.sync, false, async (session) => {
+  const code = await planUnderLock(io, config, args, args.sync, false, async (session) => {
     if (!reviewable(session, io)) return 1;
     if (!hasWork(session)) return 0;
     if (!args.autoApprove) {
@@ -49,9 +62,10 @@ export async function applyCommand(args: ApplyArgs, io: CliIo): Promise<number> 
     }
     return undefined;
   });
+  return { code, config, ...(args.sync?.length ? { syncs: args.sync } : {}) };
 }
 
-async function applySavedPlan(args: ApplyArgs, planFile: string, io: CliIo): Promise<number> {
+async function applySavedPlan(args: ApplyArgs, planFile: string, io: CliIo): Promise<{ code: number; config?: Config; syncs?: readonly string[] }> {
   if (args.file || args.sync?.length) {
     throw new PssyncError('PSSYNC_E_USAGE', 'a saved plan is applied as planned: -f and --sync cannot be combined with a plan file');
   }
@@ -59,8 +73,9 @@ async function applySavedPlan(args: ApplyArgs, planFile: string, io: CliIo): Pro
   if (saved.applied_at) {
     throw new PssyncError('PSSYNC_E_PLAN_APPLIED', `plan ${saved.plan_id} in ${planFile} was applied at ${saved.applied_at}; a plan is applied once. Run pssync plan again`);
   }
-  const config = await loadConfig(io, planFileManifest(planFile, saved));
-  if (!config) return 1;
+  const loaded = await loadConfig(io, planFileManifest(planFile, saved));
+  if (!loaded) return { code: 1 };
+  const config = withCompare(loaded, args.compare);
   const code = await planUnderLock(io, config, args, saved.partial ? saved.selected_syncs : undefined, true, async (session) => {
     const reasons = staleReasons(saved, session.plan, session.json);
     if (reasons.length) {
@@ -70,7 +85,7 @@ async function applySavedPlan(args: ApplyArgs, planFile: string, io: CliIo): Pro
     return hasWork(session) ? undefined : 0;
   });
   if (code === 0) await writePlanFile(planFile, { ...saved, applied_at: new Date().toISOString() });
-  return code;
+  return { code, config, ...(saved.partial ? { syncs: saved.selected_syncs } : {}) };
 }
 
 /**
