@@ -12,7 +12,11 @@
  *              RSS, statements, rows per statement and statement (= transaction) durations, and
  *              where the client CPU went (a V8 CPU profile of every run, summed by category:
  *              lib/profile.js; `--no-profile` runs without it).
- * Prints Markdown tables with rows/s and ratios to the baselines, and checks issue 12's targets.
+ *   remote     (issue 13) the same server through a slow link (lib/slow-link.js: 20 ms round trip,
+ *              100 Mbit/s, bytes counted): a no-op plan, a 1%/1%/1% mirror re-sync and verify
+ *              after it, each by segment checksums and by the full read (`--compare full`);
+ *              `--no-remote` skips it, `--link-rtt MS` and `--link-mbit N` change the link.
+ * Prints Markdown tables with rows/s and ratios to the baselines, and checks issues 12 and 13's targets.
  * `--smoke` (CI): asserts nothing about speed, but fails when anything errors, when the writers
  * disagree about the table's contents, or when a plan after apply is not empty.
  */
@@ -25,6 +29,7 @@ import mysql from 'mysql2/promise';
 import { ensureDataset, FIELDS, resyncCounts } from './lib/generate.js';
 import { measure, rssMethod } from './lib/measure.js';
 import { formatProfile, PROFILE_CATEGORIES, summarizeProfiles } from './lib/profile.js';
+import { startSlowLink } from './lib/slow-link.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
@@ -46,6 +51,9 @@ function parseArgs(argv) {
     cpuProf: undefined,
     profile: true,
     keep: false,
+    remote: true,
+    linkRttMs: 20,
+    linkMbit: 100,
   };
   for (let index = 0; index < argv.length; index += 1) {
     const [flag, inline] = argv[index].split(/=(.*)/s, 2);
@@ -62,10 +70,13 @@ function parseArgs(argv) {
       case '--cpu-prof': options.cpuProf = resolve(value()); break;
       case '--no-profile': options.profile = false; break;
       case '--keep': options.keep = true; break;
+      case '--no-remote': options.remote = false; break;
+      case '--link-rtt': options.linkRttMs = Number(value()); break;
+      case '--link-mbit': options.linkMbit = Number(value()); break;
       case '--help':
         process.stdout.write(`npm run bench -- [--rows N] [--smoke] [--rounds R] [--strategies auto,staging,direct]
   [--database-url mysql://user:pass@host:port/] [--database NAME] [--data-dir DIR] [--out FILE.md]
-  [--cpu-prof DIR] [--no-profile] [--keep]
+  [--cpu-prof DIR] [--no-profile] [--keep] [--no-remote] [--link-rtt MS] [--link-mbit N]
 --smoke (CI): 20,000 rows unless --rows says otherwise; asserts nothing about speed, fails on any
 error, on writers that disagree about the table's contents, and on a plan after apply that is not
 empty. Defaults: 1,000,000 rows, 1 round, all three strategies, $PSSYNC_BENCH_DATABASE_URL or
@@ -298,10 +309,10 @@ async function main() {
     },
   };
 
-  const runPssync = async (label, args, expectCode = 0) => {
-    const dir = options.profile ? profileDir(label) : undefined;
+  const runPssync = async (label, args, expectCode = 0, { runEnv = env, profile = options.profile } = {}) => {
+    const dir = profile ? profileDir(label) : undefined;
     if (dir) mkdirSync(dir, { recursive: true });
-    const result = await measure(process.execPath, [...(dir ? ['--cpu-prof', '--cpu-prof-dir', dir] : []), pssync, ...args], { cwd: work, env });
+    const result = await measure(process.execPath, [...(dir ? ['--cpu-prof', '--cpu-prof-dir', dir] : []), pssync, ...args], { cwd: work, env: runEnv });
     if (result.code !== expectCode) fail(`pssync ${args.join(' ')}`, result);
     return { ...result, profile: dir ? summarizeProfiles(dir) : undefined };
   };
@@ -344,6 +355,48 @@ async function main() {
     if (Number(count) !== resyncRows) throw new BenchError(`${table} has ${count} rows after the re-sync, expected ${resyncRows}`);
   };
 
+  // Issue 13: through a slow link, comparing by checksums against reading every row.
+  const remoteSequence = async () => {
+    const table = 'pssync_remote';
+    const initial = join(work, 'remote-initial.yaml');
+    const resync = join(work, 'remote-resync.yaml');
+    writeFileSync(initial, manifest({ table, csv: data.base, mode: 'mirror', strategy: 'auto' }));
+    writeFileSync(resync, manifest({ table, csv: data.resync, mode: 'mirror', strategy: 'auto' }));
+    const link = await startSlowLink({ host: url.hostname, port: Number(url.port || 3306), rttMs: options.linkRttMs, mbitPerSecond: options.linkMbit });
+    const remoteUrl = new URL(databaseUrl.toString());
+    remoteUrl.hostname = link.host;
+    remoteUrl.port = String(link.port);
+    const remoteEnv = { ...env, BENCH_DATABASE_URL: remoteUrl.toString() };
+    // The starting state, written over loopback (not measured).
+    const load = async () => {
+      await resetTable(table);
+      await runPssync('remote-load', ['apply', '-f', initial, '--auto-approve'], 0, { profile: false });
+    };
+    const remote = async (name, args, expectCode = 0) => {
+      link.reset();
+      const result = await runPssync(name, args, expectCode, { runEnv: remoteEnv, profile: false });
+      const entry = { wallMs: result.wallMs, cpuMs: result.cpuMs, peakRssMb: result.peakRssMb, bytesRead: link.bytes.fromServer, bytesSent: link.bytes.toServer };
+      record(`remote:${name}`, entry);
+      log(`remote ${name}: ${seconds(entry.wallMs)} s, ${fmt(entry.bytesRead / 1e6, 1)} MB read from the destination, ${fmt(entry.bytesSent / 1e6, 1)} MB sent`);
+      return result;
+    };
+    try {
+      await load();
+      await remote('noop-full', ['plan', '-f', initial, '--compare', 'full', '--detailed-exitcode']);
+      await remote('noop-checksum', ['plan', '-f', initial, '--compare', 'checksum', '--detailed-exitcode']);
+      await remote('verify-checksum', ['verify', '-f', initial, '--compare', 'checksum']);
+      await remote('resync-checksum', ['apply', '-f', resync, '--auto-approve', '--compare', 'checksum']);
+      await remote('after-verify', ['verify', '-f', resync, '--compare', 'checksum']);
+      await remote('after-full', ['plan', '-f', resync, '--compare', 'full', '--detailed-exitcode']);
+      checksums.set('remote:checksum', await checksum(table));
+      await load();
+      await remote('resync-full', ['apply', '-f', resync, '--auto-approve', '--compare', 'full']);
+      if ((await checksum(table)) !== checksums.get('remote:checksum')) throw new BenchError('the re-sync compared by checksums left other table contents than the one compared by the full read');
+    } finally {
+      await link.close();
+    }
+  };
+
   try {
     for (let round = 0; round < options.rounds; round += 1) {
       if (options.rounds > 1) log(`round ${round + 1} of ${options.rounds}`);
@@ -356,6 +409,7 @@ async function main() {
         if (index === 0) steps.push(baselines.reads);
       });
       if (strategies.length < 2) steps.push(baselines.reads);
+      if (options.remote) steps.push(remoteSequence);
       for (const step of steps) await step();
     }
 
@@ -449,6 +503,7 @@ function report({ options, rows, counts, version, machine, results, problems }) 
       'Client CPU is user + system time of the measured process (for LOAD DATA and the replay: the command-line client; the server\'s CPU is not included).',
   );
   profileTable(lines, options, rows, counts, get);
+  const remote = remoteTable(lines, options, get, wall);
 
   // Targets, for the default strategy (auto) when it ran, else each strategy measured. They are
   // defined at 1,000,000 rows; smaller runs (smoke) are not judged.
@@ -484,8 +539,44 @@ function report({ options, rows, counts, version, machine, results, problems }) 
     check('statements ≤ 100,000 rows', strategy, fmt(maxRows), maxRows <= 100_000);
     check('statement (transaction) median ≤ 5 s, max ≤ 20 s', strategy, `${fmt(medianMs)} / ${fmt(maxMs)} ms`, medianMs <= 5000 && maxMs <= 20_000);
   }
+  if (remote) {
+    lines.push('', '| target (issue 13, through the slow link) | measured | met |', '|---|---:|:---:|');
+    const judge = (label, measured, limit) => lines.push(`| ${label} | ${ratio(measured)} | ${measured === undefined ? '–' : measured <= limit ? 'yes' : '**no**'} |`);
+    judge('bytes read, no-op plan ≤ 5% of the full-read plan\'s', remote.noopBytes, 0.05);
+    judge('no-op plan wall time ≤ 0.3× the full-read plan\'s', remote.noopTime, 0.3);
+    judge('1%/1%/1% re-sync wall time ≤ 0.5× the full-read re-sync\'s', remote.resyncTime, 0.5);
+    judge('verify after apply ≤ 0.3× the full-read plan\'s', remote.verifyTime, 0.3);
+  }
   if (problems.length) lines.push('', ...problems.map((problem) => `- ${problem}`));
   return lines.join('\n') + '\n';
+}
+
+/** Issue 13's runs through the slow link, each against the full read through the same link. */
+function remoteTable(lines, options, get, wall) {
+  if (!options.remote || get('remote:noop-full').length === 0) return undefined;
+  const bytes = (name) => median(get(`remote:${name}`).map((entry) => entry.bytesRead));
+  const sent = (name) => median(get(`remote:${name}`).map((entry) => entry.bytesSent));
+  lines.push('', `Through a slow link (bench/lib/slow-link.js: ${options.linkRttMs} ms round trip, ${options.linkMbit} Mbit/s each way; bytes counted by the link):`, '');
+  lines.push('| run | wall s | MB read from the destination | MB sent | time vs full read | bytes vs full read |', '|---|---:|---:|---:|---:|---:|');
+  const line = (label, name, against) => {
+    const ms = wall(`remote:${name}`);
+    if (ms === undefined) return;
+    const versus = against ? wall(`remote:${against}`) : undefined;
+    lines.push(`| ${label} | ${seconds(ms)} | ${fmt(bytes(name) / 1e6, 2)} | ${fmt(sent(name) / 1e6, 2)} | ${versus ? ratio(ms / versus) : ''} | ${against ? ratio(bytes(name) / bytes(against)) : ''} |`);
+  };
+  line('no-op plan, full read', 'noop-full');
+  line('no-op plan, checksums', 'noop-checksum', 'noop-full');
+  line('verify (nothing differs), checksums', 'verify-checksum', 'noop-full');
+  line('mirror re-sync 1%/1%/1%, full read', 'resync-full');
+  line('mirror re-sync 1%/1%/1%, checksums', 'resync-checksum', 'resync-full');
+  line('plan after the re-sync, full read', 'after-full');
+  line('verify after the re-sync, checksums', 'after-verify', 'after-full');
+  return {
+    noopBytes: bytes('noop-checksum') / bytes('noop-full'),
+    noopTime: wall('remote:noop-checksum') / wall('remote:noop-full'),
+    resyncTime: wall('remote:resync-checksum') / wall('remote:resync-full'),
+    verifyTime: wall('remote:after-verify') / wall('remote:after-full'),
+  };
 }
 
 /** Where each pssync run's client CPU went (medians over the rounds), from its CPU profiles. */
