@@ -12,17 +12,34 @@ import type { TargetColumn } from '../mapping/target-columns.js';
 /** Rows per keyset page: small enough that a page waiting for its source rows stays cheap (issue 7). */
 export const READ_PAGE_ROWS = 5_000;
 
-/** Keyset predicate `(k1, k2) > (?, ?)` spelled out so every server uses the index range. */
-export function keysetPredicate(keys: readonly string[]): string {
-  const terms = keys.map((_, index) => {
-    const equal = keys.slice(0, index).map((key) => `${quoteId(key)} = ?`);
-    return `(${[...equal, `${quoteId(keys[index]!)} > ?`].join(' AND ')})`;
+/**
+ * `(k1, k2) op (?, ?)` spelled out so every server uses the index range: '<' and '>' compare
+ * strictly, '>=' lets the last key part be equal. `placeholders` stand for the values
+ * (placeholderFor); tupleParams lays the values out.
+ */
+export function tuplePredicate(keys: readonly string[], placeholders: readonly string[], op: '<' | '>' | '>='): string {
+  const strict = op === '>=' ? '>' : op;
+  const terms = keys.map((key, index) => {
+    const equal = keys.slice(0, index).map((earlier, position) => `${quoteId(earlier)} = ${placeholders[position]}`);
+    const last = index === keys.length - 1 ? op : strict;
+    return `(${[...equal, `${quoteId(key)} ${last} ${placeholders[index]}`].join(' AND ')})`;
   });
   return `(${terms.join(' OR ')})`;
 }
 
-function keysetParams(lastKey: readonly SqlValue[]): SqlValue[] {
-  return lastKey.flatMap((_, index) => [...lastKey.slice(0, index), lastKey[index]!]);
+export function tupleParams(values: readonly SqlValue[]): SqlValue[] {
+  return values.flatMap((_, index) => values.slice(0, index + 1));
+}
+
+/**
+ * Where a key value goes in SQL. A DECIMAL compared with a string constant is compared as a
+ * double (the server may then scan, and 0.1000…01 equals 0.1000…02): the constant is cast to the
+ * column's type, which is exact. Integers go as numbers (keysetValue), the rest as strings.
+ */
+export function placeholderFor(column: TargetColumn): string {
+  const type = column.live?.type ?? column.type;
+  if (type.family === 'decimal') return `CAST(? AS DECIMAL(${type.precision ?? 10}, ${type.scale ?? 0}))`;
+  return '?';
 }
 
 /**
@@ -41,6 +58,7 @@ export function keysetValue(column: TargetColumn): (value: string | null) => Sql
     return (value) => (value === null ? null : value === '' ? 0n : value.split(',').reduce((sum, member) => sum | (bits.get(member) ?? 0n), 0n));
   }
   if (type.family === 'bit') return (value) => (value === null ? null : BigInt(value));
+  if (type.family === 'integer') return (value) => (value === null ? null : /^-?\d+$/.test(value) ? BigInt(value) : value);
   if (isBinaryFamily(type.family)) return (value) => (value === null ? null : bytesOf(value));
   return (value) => value;
 }
@@ -72,6 +90,8 @@ export interface ScopedTable {
   readonly keys: readonly string[];
   /** Each key value as the keyset compares it (keysetValue). */
   readonly keyParams: (keyValues: readonly (string | null)[]) => SqlValue[];
+  /** Where each key value goes in SQL (placeholderFor). */
+  readonly placeholders: readonly string[];
   /** The scope (constant columns) as SQL, and its parameters; empty when the sync has none. */
   readonly scopeSql: readonly string[];
   readonly scopeParams: readonly SqlValue[];
@@ -87,7 +107,8 @@ export function scopedTable(table: string, columns: readonly TargetColumn[]): Sc
     table,
     keys: keyColumns.map((column) => column.name),
     keyParams: (keyValues) => keyValues.map((value, index) => keysetValues[index]!(value)),
-    scopeSql: scope.map((column) => `${quoteId(column.name)} = ?`),
+    placeholders: keyColumns.map(placeholderFor),
+    scopeSql: scope.map((column) => `${quoteId(column.name)} = ${placeholderFor(column)}`),
     // The constant's canonical value (target-columns.ts), compared as the keyset compares its column.
     scopeParams: scope.map((column) => keysetValue(column)(column.origin.kind === 'constant' ? column.origin.value : null)),
     present: columns.filter((column) => column.live),
@@ -104,9 +125,9 @@ export async function* readActualRows(db: Db, query: ActualRowsQuery): AsyncGene
   const toTargetOrder = targetOrder(query.columns, present);
   const pageRows = query.pageRows ?? READ_PAGE_ROWS;
   const fetch = (lastKey: readonly SqlValue[] | undefined): Promise<SqlRow[]> => {
-    const where = [...scoped.scopeSql, ...(lastKey ? [keysetPredicate(keys)] : [])];
+    const where = [...scoped.scopeSql, ...(lastKey ? [tuplePredicate(keys, scoped.placeholders, '>')] : [])];
     const sql = `${select}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}${order}`;
-    return db.query(sql, [...scoped.scopeParams, ...(lastKey ? keysetParams(lastKey) : [])], readOptions);
+    return db.query(sql, [...scoped.scopeParams, ...(lastKey ? tupleParams(lastKey) : [])], readOptions);
   };
 
   let pending: Promise<SqlRow[]> | undefined = fetch(undefined);

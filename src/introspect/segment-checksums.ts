@@ -10,28 +10,10 @@ import { hashSumSql, rowHashSql, type ChecksumColumn } from '../model/row-checks
 import type { Row } from '../model/row.js';
 import type { KeyRange, KeyValues, RowHashEntry, Segment, SegmentChecksum, SegmentReader } from '../model/segment.js';
 import type { TargetColumn } from '../mapping/target-columns.js';
-import { readOptionsFor, scopedTable, selectExpression, targetOrder, type ScopedTable } from './actual-rows.js';
+import { readOptionsFor, scopedTable, selectExpression, targetOrder, tupleParams, tuplePredicate, type ScopedTable } from './actual-rows.js';
 
 /** Rows per page of row hashes (about 40 bytes each): a few round trips per 100,000 rows. */
 const HASH_PAGE_ROWS = 20_000;
-
-/**
- * `(k1, k2) op (?, ?)` spelled out so every server uses the index range: op '<' or '>' compares
- * strictly, '>=' lets the last key part be equal. Parameters: keyParams' values as tupleParams lays them out.
- */
-function tuplePredicate(keys: readonly string[], op: '<' | '>' | '>='): string {
-  const strict = op === '>=' ? '>' : op;
-  const terms = keys.map((key, index) => {
-    const equal = keys.slice(0, index).map((earlier) => `${quoteId(earlier)} = ?`);
-    const last = index === keys.length - 1 ? op : strict;
-    return `(${[...equal, `${quoteId(key)} ${last} ?`].join(' AND ')})`;
-  });
-  return `(${terms.join(' OR ')})`;
-}
-
-function tupleParams(values: readonly SqlValue[]): SqlValue[] {
-  return values.flatMap((_, index) => values.slice(0, index + 1));
-}
 
 /** A row's part under `cuts` (see PartFilter), and the parameters it takes. */
 function partSql(scoped: ScopedTable, cuts: readonly KeyValues[]): { sql: string; params: SqlValue[] } {
@@ -39,7 +21,7 @@ function partSql(scoped: ScopedTable, cuts: readonly KeyValues[]): { sql: string
   const params: SqlValue[] = [];
   const whens = cuts.map((cut, index) => {
     params.push(...tupleParams(scoped.keyParams(cut)));
-    return `WHEN ${tuplePredicate(scoped.keys, '<')} THEN ${index}`;
+    return `WHEN ${tuplePredicate(scoped.keys, scoped.placeholders, '<')} THEN ${index}`;
   });
   return { sql: `CASE ${whens.join(' ')} ELSE ${cuts.length} END`, params };
 }
@@ -60,7 +42,7 @@ function rangeWhere(scoped: ScopedTable, range: KeyRange, after?: KeyValues): { 
   const terms = [...scoped.scopeSql];
   const params: SqlValue[] = [...scoped.scopeParams];
   const bound = (values: KeyValues, op: '<' | '>' | '>=') => {
-    terms.push(tuplePredicate(scoped.keys, op));
+    terms.push(tuplePredicate(scoped.keys, scoped.placeholders, op));
     params.push(...tupleParams(scoped.keyParams(values)));
   };
   if (after) bound(after, '>');
@@ -107,11 +89,11 @@ export function segmentReader(db: Db, table: string, columns: readonly TargetCol
     const params: SqlValue[] = [...scoped.scopeParams];
     let match: string;
     if (scoped.keys.length === 1) {
-      match = `${quoteId(scoped.keys[0]!)} IN (${keys.map(() => '?').join(', ')})`;
+      match = `${quoteId(scoped.keys[0]!)} IN (${keys.map(() => scoped.placeholders[0]).join(', ')})`;
       for (const key of keys) params.push(...scoped.keyParams(key));
     } else {
       // OR of equalities: the form every server turns into index lookups.
-      const one = `(${scoped.keys.map((key) => `${quoteId(key)} = ?`).join(' AND ')})`;
+      const one = `(${scoped.keys.map((key, index) => `${quoteId(key)} = ${scoped.placeholders[index]}`).join(' AND ')})`;
       match = `(${keys.map(() => one).join(' OR ')})`;
       for (const key of keys) params.push(...scoped.keyParams(key));
     }
