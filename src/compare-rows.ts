@@ -16,7 +16,7 @@ import { HashSum, rowHasher } from './model/row-checksum.js';
 import type { Row } from './model/row.js';
 import type { RowSpill } from './model/row-spill.js';
 import type { TableSpec } from './model/table.js';
-import { diffByChecksums, type Comparison } from './plan/checksum-diff.js';
+import { diffByChecksums, type Comparison } from './plan/segment-diff.js';
 import { checksumBlocker, checksumColumns, chooseMethod } from './plan/compare-method.js';
 import { diffSync, type SyncDiffInput, type SyncDiffResult } from './plan/sync-diff.js';
 import type { SourceRow } from './source/source.js';

@@ -1,6 +1,6 @@
 /**
  * What the checksum-first diff (issue 13) asks of the destination (implemented by
- * introspect/segment-checksums.ts, used by plan/checksum-diff.ts): segments of a sync's rows, each
+ * introspect/segment-checksums.ts, used by plan/segment-diff.ts): segments of a sync's rows, each
  * a key range of the primary key narrowed by "part" filters, and their counts and hash sums.
  */
 import type { Row } from './row.js';

@@ -1,5 +1,5 @@
 /**
- * Which way a plan compares a sync's rows (pure): by segment checksums (checksum-diff.ts) or by
+ * Which way a plan compares a sync's rows (pure): by segment checksums (segment-diff.ts) or by
  * reading every destination row in scope (sync-diff.ts). Both make the same plan; the checksum
  * way reads only what differs, which over a remote link is most of a plan's time.
  */

@@ -11,7 +11,7 @@ import type { SchemaPlan } from './schema-diff.js';
 import type { TargetColumn } from '../mapping/target-columns.js';
 import type { WrittenUniqueKey } from '../mapping/unique-keys.js';
 import type { SyncFingerprints } from './fingerprint.js';
-import type { Comparison } from './checksum-diff.js';
+import type { Comparison } from './segment-diff.js';
 
 export interface SyncPlan {
   readonly name: string;

@@ -7,7 +7,7 @@
  * test/integration/checksum-compare.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { diffByChecksums, TOP_ROWS } from '../../../src/plan/checksum-diff.js';
+import { diffByChecksums, TOP_ROWS } from '../../../src/plan/segment-diff.js';
 import { checksumColumns } from '../../../src/plan/compare-method.js';
 import { diffSync, type SyncDiffResult } from '../../../src/plan/sync-diff.js';
 import { rowHasher } from '../../../src/model/row-checksum.js';
