@@ -62,7 +62,9 @@ export async function compareRows(input: CompareRowsInput): Promise<RowCompariso
   // both: the full read first, then the checksums over the source read again; they must agree.
   const full = await fullRead(input, compared, input.source);
   const source = await input.reread();
-  const result = await diffByChecksums({ ...input, source, reader: segmentReader(db, live.name, columns, compared), compared });
+  // The source's rows were fingerprinted on the first pass.
+  const { onDesiredRow: _fingerprinted, ...again } = input;
+  const result = await diffByChecksums({ ...again, source, reader: segmentReader(db, live.name, columns, compared), compared });
   const disagreement = disagreementOf(full.result, result, fingerprintOf(full.actualSum), fingerprintOf(result.actualSum));
   if (disagreement) throw new PssyncError('PSSYNC_E_COMPARE', `the checksum comparison of table \`${live.name}\` disagrees with the full read (${disagreement}); please report this`);
   return { result, comparison: withBytes(result.comparison), rowsFingerprint: fingerprintOf(result.actualSum) };

@@ -70,6 +70,15 @@ export function segmentReader(db: Db, table: string, columns: readonly TargetCol
     return result;
   };
 
+  const marks = async (start: KeyValues | undefined, rows: number, step: number): Promise<Row[]> => {
+    const where = rangeWhere(scoped, start ? { from: start } : {});
+    // Numbered inside a page of the next rows (LIMIT): the server reads that many index entries.
+    const page = `SELECT ${keyList}${from}${where.sql} ORDER BY ${keyList} LIMIT ${rows + 1}`;
+    const numbered = `SELECT ${keyList}, ROW_NUMBER() OVER (ORDER BY ${keyList}) AS pssync_row FROM (${page}) AS pssync_page`;
+    const sql = `SELECT ${keyList} FROM (${numbered}) AS pssync_numbered WHERE MOD(pssync_row - 1, ${step}) = 0 ORDER BY pssync_row`;
+    return (await db.query(sql, where.params, keyReadOptions)) as Row[];
+  };
+
   async function* rowHashes(segment: Segment): AsyncGenerator<RowHashEntry[]> {
     let after: KeyValues | undefined;
     for (;;) {
@@ -103,5 +112,5 @@ export function segmentReader(db: Db, table: string, columns: readonly TargetCol
     return toTargetOrder(rows);
   };
 
-  return { parts, rowHashes, rowsByKeys };
+  return { marks, parts, rowHashes, rowsByKeys };
 }

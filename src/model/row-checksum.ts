@@ -2,25 +2,29 @@
  * Row checksums that the server and pssync compute alike (issue 13), so that a segment of the
  * destination can be compared with the desired rows without reading it.
  *
- * A row's checksum text is its values in column order, each as `<characters>:<text>` (NULL as
- * `N`): unambiguous whatever the text holds. The text of a value is what the full read receives
- * for it — the server's text of the column (`CAST(… AS CHAR)`, BIT as its number), bytes as
- * upper-case hex — so a row whose checksum text equals the desired row's is one the full read
- * also finds unchanged (its text equals the canonical desired text). A row's hash is the first
- * 64 bits of the MD5 of that text (UTF-8); a segment's checksum is its row count and the exact sum
- * of its rows' hashes: aggregates that MySQL, MariaDB and Vitess (across shards) all compute.
+ * A row's checksum text is its values in column order joined by `|`, NULL as `N`. Numbers, dates
+ * and times are their text (which never holds a `|` and is never `N`); text, bytes and JSON are
+ * `<bytes>:<text>` (bytes as upper-case hex), so whatever they hold the text splits one way only.
+ * That costs the server one conversion per value (LENGTH of a string is stored, not counted). The
+ * text of a value is what the full read receives for it — the server's text of the column, BIT as
+ * its number — so a row whose checksum text equals the desired row's is one the full read also
+ * finds unchanged (its text equals the canonical desired text). A row's hash is the first 64 bits
+ * of the MD5 of that text (UTF-8); a segment's checksum is its row count and the exact sum of its
+ * rows' hashes: aggregates that MySQL, MariaDB and Vitess (across shards) all compute.
  */
 import { hash } from 'node:crypto';
 import { hexOf } from './byte-string.js';
-import { isBinaryFamily, type TypeFamily } from './column-type.js';
+import { isBinaryFamily, isCharacterFamily, type TypeFamily } from './column-type.js';
 import { quoteId } from './identifiers.js';
-import type { Row, Value } from './row.js';
+import type { Row } from './row.js';
 
 /** A compared column as the destination has it. */
 export interface ChecksumColumn {
   readonly name: string;
   /** The destination column's family (what the server's text looks like). */
   readonly family: TypeFamily;
+  /** Its collation, for character columns (text not in utf8mb4 is converted to it). */
+  readonly collation?: string;
 }
 
 /** A row's 64-bit hash, as two unsigned 32-bit halves (cheap to sum exactly, see HashSum). */
@@ -29,27 +33,15 @@ export interface RowHash {
   readonly low: number;
 }
 
-/** The checksum text of one value (see the file comment). */
-function valueText(value: Value, binary: boolean): string {
-  if (value === null) return 'N';
-  const text = binary ? hexOf(value) : value;
-  return `${codePoints(text)}:${text}`;
-}
+/** Families whose text is digits, signs, points, colons, dashes, spaces and `e`: no `|`, never `N`. */
+const PLAIN_FAMILIES: ReadonlySet<TypeFamily> = new Set(['integer', 'decimal', 'float', 'double', 'bit', 'date', 'datetime', 'timestamp', 'time', 'year']);
 
-/** Characters as the server's CHAR_LENGTH counts them: code points, not UTF-16 units. */
-function codePoints(text: string): number {
-  let count = text.length;
-  for (let index = 0; index < text.length; index += 1) {
-    const unit = text.charCodeAt(index);
-    if (unit >= 0xd800 && unit <= 0xdbff) {
-      const next = text.charCodeAt(index + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        count -= 1;
-        index += 1;
-      }
-    }
-  }
-  return count;
+type ValueKind = 'plain' | 'double' | 'text' | 'bytes';
+
+function kindOf(column: ChecksumColumn, side: 'desired' | 'destination'): ValueKind {
+  if (isBinaryFamily(column.family)) return 'bytes';
+  if (column.family === 'double' && side === 'desired') return 'double';
+  return PLAIN_FAMILIES.has(column.family) ? 'plain' : 'text';
 }
 
 /**
@@ -58,15 +50,31 @@ function codePoints(text: string): number {
  * from the `destination` (the server's text already).
  */
 export function rowHasher(columns: readonly ChecksumColumn[], side: 'desired' | 'destination'): (row: Row) => RowHash {
-  const binary = columns.map((column) => isBinaryFamily(column.family));
-  const double = columns.map((column) => side === 'desired' && column.family === 'double');
+  const kinds = columns.map((column) => kindOf(column, side));
+  const width = columns.length;
   return (row) => {
     let text = '';
-    for (let index = 0; index < binary.length; index += 1) {
+    for (let index = 0; index < width; index += 1) {
       const value = row[index] ?? null;
-      text += valueText(double[index] && value !== null ? serverDoubleText(value) : value, binary[index]!);
+      if (index > 0) text += '|';
+      if (value === null) text += 'N';
+      else {
+        switch (kinds[index]) {
+          case 'plain':
+            text += value;
+            break;
+          case 'double':
+            text += serverDoubleText(value);
+            break;
+          case 'text':
+            text += `${Buffer.byteLength(value, 'utf8')}:${value}`;
+            break;
+          default:
+            text += `${value.length}:${hexOf(value)}`; // a byte string: one character per byte
+        }
+      }
     }
-    return hashText(text);
+    return parseRowHash(hash('md5', text, 'hex'));
   };
 }
 
@@ -80,6 +88,8 @@ export function rowHasher(columns: readonly ChecksumColumn[], side: 'desired' | 
  * different number).
  */
 export function serverDoubleText(canonical: string): string {
+  // JavaScript's positional texts (no exponent) are the server's, but for integers of 16+ digits.
+  if (!canonical.includes('e') && (canonical.includes('.') || canonical.length - (canonical.charCodeAt(0) === 45 ? 1 : 0) <= 15)) return canonical;
   const match = /^(-?)(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(canonical);
   if (!match || canonical === '0') return canonical;
   const [, sign, whole, fraction = '', exponent = '0'] = match;
@@ -98,17 +108,10 @@ export function serverDoubleText(canonical: string): string {
   return sign + text;
 }
 
-function hashText(text: string): RowHash {
-  return parseRowHash(hash('md5', text, 'hex'));
-}
 
-/** The server's hash of a row, as text: the same 64 bits as `rowHasher`, in 16 upper-case hex digits. */
+/** The server's hash of a row, as text: the same 64 bits as `rowHasher`, in 16 hex digits. */
 export function rowHashSql(columns: readonly ChecksumColumn[]): string {
-  const parts = columns.map((column) => {
-    const text = valueTextSql(column);
-    return `COALESCE(CONCAT(CHAR_LENGTH(${text}), ':', ${text}), 'N')`;
-  });
-  return `LEFT(MD5(CONCAT(${parts.join(', ')})), 16)`;
+  return `LEFT(MD5(CONCAT_WS('|', ${columns.map(valueSql).join(', ')})), 16)`;
 }
 
 /** The segment aggregate: the sum of the rows' hashes as one exact unsigned number (SUM gives a DECIMAL). */
@@ -116,11 +119,20 @@ export function hashSumSql(columns: readonly ChecksumColumn[]): string {
   return `SUM(CAST(CONV(${rowHashSql(columns)}, 16, 10) AS UNSIGNED))`;
 }
 
-function valueTextSql(column: ChecksumColumn): string {
+/** One value's part of the checksum text (see the file comment). */
+function valueSql(column: ChecksumColumn): string {
   const name = quoteId(column.name);
-  if (isBinaryFamily(column.family)) return `HEX(${name})`;
-  if (column.family === 'bit') return `CAST(${name} + 0 AS CHAR)`;
-  return `CAST(${name} AS CHAR)`;
+  switch (kindOf(column, 'destination')) {
+    case 'bytes':
+      return `IFNULL(CONCAT(LENGTH(${name}), ':', HEX(${name})), 'N')`;
+    case 'text': {
+      const converted = isCharacterFamily(column.family) && column.collation !== undefined && !column.collation.toLowerCase().startsWith('utf8mb4');
+      const text = converted ? `CONVERT(${name} USING utf8mb4)` : name;
+      return `IFNULL(CONCAT(LENGTH(${text}), ':', ${text}), 'N')`;
+    }
+    default:
+      return `IFNULL(${column.family === 'bit' ? `CAST(${name} + 0 AS CHAR)` : name}, 'N')`;
+  }
 }
 
 /** A row hash as the server prints it (16 hex digits) in halves. */

@@ -43,6 +43,12 @@ export interface RowHashEntry {
 }
 
 export interface SegmentReader {
+  /**
+   * The keys of the rows from `from` (inclusive; the first row when undefined) at positions 0,
+   * step, 2·step … up to `rows` in key order: where the destination's segments start and are cut.
+   * One query, examining `rows` + 1 index entries.
+   */
+  marks(from: KeyValues | undefined, rows: number, step: number): Promise<Row[]>;
   /** Count and hash sum of each part of the segment under `cuts` (cuts.length + 1 parts): one query. */
   parts(segment: Segment, cuts: readonly KeyValues[]): Promise<SegmentChecksum[]>;
   /** Every row's key and hash in the segment, in key order, a page at a time. */

@@ -29,7 +29,10 @@ export function checksumBlocker(columns: readonly TargetColumn[], exactCollation
 
 /** The columns as the destination has them, for the row checksums (every column must be live). */
 export function checksumColumns(columns: readonly TargetColumn[]): ChecksumColumn[] {
-  return columns.map((column) => ({ name: column.name, family: (column.live?.type ?? column.type).family }));
+  return columns.map((column) => {
+    const collation = column.live?.collation;
+    return { name: column.name, family: (column.live?.type ?? column.type).family, ...(collation ? { collation } : {}) };
+  });
 }
 
 export type ChosenMethod = { readonly method: 'checksum' | 'both' } | { readonly method: 'full'; readonly reason: string };

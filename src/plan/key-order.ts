@@ -1,6 +1,6 @@
 /**
- * Desired keys in the destination's key order (pure): how the checksum-first diff (issue 13) cuts
- * the desired rows into the same key ranges the server sees. Numbers compare as numbers, ENUM by
+ * Desired keys in the destination's key order (pure): how the checksum-first diff (issue 13) puts
+ * the desired rows into the key ranges the server cuts its rows into. Numbers compare as numbers, ENUM by
  * member position, text under a collation by its weight string (the server's own sort key), `_bin`
  * text by code point with PAD SPACE, bytes bytewise. Where this order were to disagree with the
  * server's, a segment's checksums differ and its rows are read: slower, never wrong.
@@ -11,40 +11,63 @@ import type { TargetColumn } from '../mapping/target-columns.js';
 type Part = string | number | null;
 type PartCompare = (a: Part, b: Part) => number;
 
+/** A key as it sorts: one part for a one-column key, else one per key column. */
+export type OrderKey = Part | readonly Part[];
+
 const NUMERIC_FAMILIES: ReadonlySet<string> = new Set(['integer', 'decimal', 'year', 'bit', 'time']);
 const COLLATED_FAMILIES: ReadonlySet<string> = new Set(['char', 'varchar', 'text']);
 
 /**
- * Sorts desired rows (by index) into key order. `rowKeys[i]` is row i's key (row-key.ts: collation
- * keys for collated parts), `keyTexts[i]` its key values (the value itself for a one-column key,
- * a JSON array for a composite one).
+ * The order of a sync's keys. A key is given as its row key (row-key.ts: the number, or collation
+ * keys for collated parts) and its key text (the value itself for a one-column key, a JSON array
+ * of the values for a composite one).
  */
-export function sortByKey(columns: readonly TargetColumn[], rowKeys: readonly RowKey[], keyTexts: readonly string[]): Uint32Array {
-  const keyColumns = columns.filter((column) => column.isKey);
-  const order = new Uint32Array(rowKeys.length);
-  for (let index = 0; index < order.length; index += 1) order[index] = index;
-  const compares = keyColumns.map(partCompare);
-  if (keyColumns.length === 1) {
-    const compare = compares[0]!;
-    const collated = isCollated(keyColumns[0]!);
-    // A one-column key: its row key is the number, the weight string, or the text itself.
-    const part = (index: number): Part => (collated || typeof rowKeys[index] === 'number' ? rowKeys[index]! : keyTexts[index]!);
-    return order.sort((a, b) => compare(part(a), part(b)));
+export class KeyOrder {
+  private readonly compares: readonly PartCompare[];
+  private readonly collated: readonly boolean[];
+
+  constructor(columns: readonly TargetColumn[]) {
+    const keyColumns = columns.filter((column) => column.isKey);
+    this.compares = keyColumns.map(partCompare);
+    this.collated = keyColumns.map(isCollated);
   }
-  const tuples = rowKeys.map((rowKey, index) => {
+
+  of(rowKey: RowKey, keyText: string): OrderKey {
+    if (this.compares.length === 1) return this.collated[0] || typeof rowKey === 'number' ? rowKey : keyText;
     const collationKeys = JSON.parse(String(rowKey)) as Part[];
-    const values = JSON.parse(keyTexts[index]!) as Part[];
-    return keyColumns.map((column, position) => (isCollated(column) ? collationKeys[position]! : values[position]!));
-  });
-  return order.sort((a, b) => {
-    const left = tuples[a]!;
-    const right = tuples[b]!;
-    for (let position = 0; position < compares.length; position += 1) {
-      const result = compares[position]!(left[position]!, right[position]!);
+    const values = JSON.parse(keyText) as Part[];
+    return this.collated.map((collated, position) => (collated ? collationKeys[position]! : values[position]!));
+  }
+
+  compare(a: OrderKey, b: OrderKey): number {
+    if (this.compares.length === 1) return this.compares[0]!(a as Part, b as Part);
+    const left = a as readonly Part[];
+    const right = b as readonly Part[];
+    for (let position = 0; position < this.compares.length; position += 1) {
+      const result = this.compares[position]!(left[position]!, right[position]!);
       if (result !== 0) return result;
     }
     return 0;
-  });
+  }
+
+  /** `items` sorted by their keys (each key computed once). */
+  sort(items: Uint32Array, keyOf: (item: number) => OrderKey): Uint32Array {
+    const keys = new Map<number, OrderKey>();
+    for (const item of items) keys.set(item, keyOf(item));
+    return items.slice().sort((a, b) => this.compare(keys.get(a)!, keys.get(b)!));
+  }
+
+  /** How many of `bounds` (ascending) are at or below `key`. */
+  rank(bounds: readonly OrderKey[], key: OrderKey): number {
+    let low = 0;
+    let high = bounds.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (this.compare(bounds[middle]!, key) <= 0) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  }
 }
 
 function isCollated(column: TargetColumn): boolean {

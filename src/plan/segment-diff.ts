@@ -2,14 +2,15 @@
  * The checksum-first diff (issue 13): the same plan as the full read (sync-diff.ts), reading from
  * the destination only the rows that differ.
  *
- * 1. The source is read and checked as always; each accepted row's hash (model/row-checksum.ts)
- *    and key are kept, the row itself goes to a spill file.
- * 2. The desired keys are sorted into the destination's key order and cut into segments of at
- *    most TOP_ROWS rows. The server reports count and hash sum of each segment's PARTS parts, in
- *    one query per segment; a part whose checksums match holds exactly the desired rows (a 64-bit
- *    hash sum over the text of every column). A differing part is cut again while few of its
- *    siblings differ (changes are clustered), else its rows' hashes are read: rows whose hash
- *    matches are unchanged, the others are read in full.
+ * 1. While the source is read and checked as always (each accepted row's hash, model/row-checksum.ts,
+ *    and key kept; the row itself goes to a spill file), the server cuts the sync's rows into
+ *    segments of TOP_ROWS rows in key order, each in PARTS parts, and reports each part's row count
+ *    and hash sum: two queries per segment, each over one index range, overlapping the source read.
+ * 2. Each desired row is put in the part its key falls in. A part whose checksums match holds
+ *    exactly the desired rows (a 64-bit hash sum over the text of every column). A differing part
+ *    is cut again (at desired keys) while few of its siblings differ — the changes are clustered —
+ *    else its rows' hashes are read: rows whose hash matches are unchanged, the others are read in
+ *    full.
  * 3. The streaming differ gets the rows read in full (in key order) and the desired rows that
  *    matched none (in source order); the unchanged rows are counted. Counts, rows and samples
  *    come out as a full read's.
@@ -22,19 +23,19 @@ import type { TargetColumn } from '../mapping/target-columns.js';
 import { HashSum, parseRowHash, rowHasher, type ChecksumColumn } from '../model/row-checksum.js';
 import { ownText, type Row, type Value } from '../model/row.js';
 import type { RowSpill } from '../model/row-spill.js';
-import type { KeyValues, PartFilter, Segment, SegmentReader } from '../model/segment.js';
-import { sortByKey } from './key-order.js';
+import type { KeyValues, PartFilter, Segment, SegmentChecksum, SegmentReader } from '../model/segment.js';
+import { KeyOrder, type OrderKey } from './key-order.js';
 import { StreamingRowDiffer } from './row-diff.js';
 import type { SyncDiffInput, SyncDiffResult } from './sync-diff.js';
 
-/** Desired rows per top segment: one query each, examining about as many destination rows. */
+/** Destination rows per top segment: each of its two queries examines about as many. */
 export const TOP_ROWS = 50_000;
 /** Parts per checksum query. */
 const PARTS = 16;
 /** A differing part this small is read (row hashes), not cut again. */
 const LEAF_ROWS = 2_000;
 /** Keys per query that reads differing rows in full. */
-const FETCH_KEYS = 500;
+const FETCH_KEYS = 1_000;
 
 /** How a plan compared a sync's rows (shown in the plan). */
 export interface Comparison {
@@ -75,7 +76,10 @@ export async function diffByChecksums(input: ChecksumDiffInput): Promise<Checksu
   const collector = new DesiredRowCollector(columns, input.maxRejectedRows, collations.reader(), input.uniqueKeys);
   const desired = new DesiredIndex(columns, rowHasher(input.compared, 'desired'));
 
-  // 1. The source, checked; rows kept on disk, hashes and keys in memory.
+  // 1. The destination's segments and their checksums (scanned meanwhile); the source, checked:
+  // rows kept on disk, hashes and keys in memory.
+  const scanning = scanDestination(input.reader);
+  scanning.catch(() => undefined); // awaited below; a failure surfaces there
   const spill = input.openDesiredSpill();
   let reported = 0;
   for await (const batch of recordBatches(input.source)) {
@@ -88,7 +92,9 @@ export async function diffByChecksums(input: ChecksumDiffInput): Promise<Checksu
     if (collector.overflowing) break;
   }
   const spilled = spill.close();
+  const tops = await scanning;
   const actualSum = new HashSum();
+  for (const top of tops) for (const part of top.checksums) actualSum.addTotal(part.count, part.sum);
   const stats = { segments: 0, segmentsRead: 0, rowHashesRead: 0, rowsRead: 0 };
   const result = (): ChecksumDiffResult => ({
     diff: differ.finish(collector.rejectedKeys),
@@ -100,8 +106,9 @@ export async function diffByChecksums(input: ChecksumDiffInput): Promise<Checksu
   });
   if (collector.overflowing) return result(); // the sync fails on its rejections: no diff to make
 
-  // 2. Segments: checksums first, row hashes where parts differ.
-  const order = sortByKey(columns, desired.rowKeys, desired.keyTexts);
+  // 2. Each desired row in its part; parts compared; row hashes where they differ.
+  const order = new KeyOrder(columns);
+  const orderOf = (seq: number): OrderKey => order.of(desired.rowKeys[seq]!, desired.keyTexts[seq]!);
   const state = new Uint8Array(desired.size);
   let unchanged = 0;
   const toFetch: Row[] = [];
@@ -109,10 +116,17 @@ export async function diffByChecksums(input: ChecksumDiffInput): Promise<Checksu
   const keyOf = makeKeyOf(columns, actualKeys);
   const collated = hasCollatedKey(columns);
   const keyIndexes = columns.flatMap((column, index) => (column.isKey ? [index] : []));
-  const cutAt = (position: number): KeyValues => desired.keyValues(order[position]!);
-  const markUnchanged = (start: number, end: number) => {
-    for (let position = start; position < end; position += 1) {
-      const seq = order[position]!;
+  /** Keys as read from the destination, as the desired ones are kept: row key and key text. */
+  const destinationKeys = async (keys: readonly Row[]): Promise<{ rowKey: RowKey; keyText: string }[]> => {
+    const rows = differ.canonicalKeyRows(keys.map((key) => widen(key, keyIndexes, columns.length)));
+    if (collated) await actualKeys.prepare(keyRequests(columns, rows));
+    return rows.map((row) => {
+      const values = keyIndexes.map((index) => row[index] ?? null);
+      return { rowKey: keyOf(row), keyText: values.length === 1 ? (values[0] ?? '') : JSON.stringify(values) };
+    });
+  };
+  const markUnchanged = (seqs: Uint32Array) => {
+    for (const seq of seqs) {
       if (state[seq] === UNMATCHED) unchanged += 1;
       state[seq] = UNCHANGED;
     }
@@ -122,11 +136,9 @@ export async function diffByChecksums(input: ChecksumDiffInput): Promise<Checksu
     stats.segmentsRead += parts;
     for await (const page of input.reader.rowHashes(segment)) {
       stats.rowHashesRead += page.length;
-      // Key values as read, at their places in a full-width row, in canonical form for keyOf.
-      const rows = differ.canonicalKeyRows(page.map(({ key }) => widen(key, keyIndexes, columns.length)));
-      if (collated) await actualKeys.prepare(keyRequests(columns, rows));
+      const keys = await destinationKeys(page.map(({ key }) => key));
       page.forEach(({ key, hash }, index) => {
-        const rowKey = keyOf(rows[index]!);
+        const { rowKey } = keys[index]!;
         const seq = desired.seqOf(rowKey);
         if (seq !== undefined && desired.hasHash(seq, parseRowHash(hash))) {
           if (state[seq] === UNMATCHED) unchanged += 1;
@@ -139,22 +151,20 @@ export async function diffByChecksums(input: ChecksumDiffInput): Promise<Checksu
     }
   };
 
-  const examine = async (segment: Segment, start: number, end: number, top: boolean): Promise<void> => {
-    const rows = end - start;
-    const partCount = Math.min(PARTS, Math.max(1, rows));
-    const bounds = Array.from({ length: partCount + 1 }, (_, index) => start + Math.floor((index * rows) / partCount));
-    const cuts = bounds.slice(1, -1).map(cutAt);
-    const server = await input.reader.parts(segment, cuts);
-    stats.segments += partCount;
+  /**
+   * The parts of `segment` under `cuts`, their desired rows (`partSeqs`, sorted by key) and the
+   * server's checksums: equal parts are unchanged; differing ones are cut again or read.
+   */
+  const resolve = async (segment: Segment, cuts: readonly KeyValues[], partSeqs: readonly Uint32Array[], server: readonly SegmentChecksum[]): Promise<void> => {
+    stats.segments += server.length;
     const differing: number[] = [];
     server.forEach((part, index) => {
-      if (top) actualSum.addTotal(part.count, part.sum);
-      const mine = desired.sum(order, bounds[index]!, bounds[index + 1]!);
-      if (part.count === mine.count && part.sum === mine.value) markUnchanged(bounds[index]!, bounds[index + 1]!);
+      const seqs = partSeqs[index]!;
+      const mine = desired.sum(seqs);
+      if (part.count === mine.count && part.sum === mine.value) markUnchanged(seqs);
       else differing.push(index);
     });
-    // Few parts differ: the changes are clustered, cutting again pays. Else read them.
-    const narrow = differing.length <= partCount / 4;
+    const narrow = differing.length <= server.length / 4;
     const filter = (parts: readonly number[]): Segment => ({ range: segment.range, filters: [...segment.filters, { cuts, parts } satisfies PartFilter] });
     let pending: number[] = [];
     const flush = async () => {
@@ -162,23 +172,47 @@ export async function diffByChecksums(input: ChecksumDiffInput): Promise<Checksu
       pending = [];
     };
     for (const index of differing) {
-      const partRows = bounds[index + 1]! - bounds[index]!;
-      if (!narrow || partRows <= LEAF_ROWS) {
+      const seqs = partSeqs[index]!;
+      if (!narrow || seqs.length <= LEAF_ROWS) {
         pending.push(index);
         continue;
       }
       await flush(); // keeps the rows in key order
-      await examine(filter([index]), bounds[index]!, bounds[index + 1]!, false);
+      await cutAgain(filter([index]), seqs);
     }
     await flush();
   };
 
-  const tops = Math.max(1, Math.ceil(desired.size / TOP_ROWS));
-  for (let top = 0; top < tops; top += 1) {
-    const start = Math.floor((top * desired.size) / tops);
-    const end = Math.floor(((top + 1) * desired.size) / tops);
-    const range = { ...(top > 0 ? { from: cutAt(start) } : {}), ...(top < tops - 1 ? { to: cutAt(end) } : {}) };
-    await examine({ range, filters: [] }, start, end, true);
+  /** A differing part cut at its desired keys, and compared again. */
+  const cutAgain = async (segment: Segment, seqs: Uint32Array): Promise<void> => {
+    const count = Math.min(PARTS, seqs.length);
+    const bounds = Array.from({ length: count + 1 }, (_, index) => Math.floor((index * seqs.length) / count));
+    const cuts = bounds.slice(1, -1).map((position) => desired.keyValues(seqs[position]!));
+    const partSeqs = bounds.slice(0, -1).map((start, index) => seqs.subarray(start, bounds[index + 1]!));
+    await resolve(segment, cuts, partSeqs, await input.reader.parts(segment, cuts));
+  };
+
+  // The destination's part boundaries in key order, and each desired row's part among them.
+  const lowers: { top: number; part: number; key: Row }[] = [];
+  tops.forEach((top, index) => {
+    if (index > 0) lowers.push({ top: index, part: 0, key: top.start! as Row });
+    top.cuts.forEach((cut, part) => lowers.push({ top: index, part: part + 1, key: cut as Row }));
+  });
+  const lowerKeys = (await destinationKeys(lowers.map(({ key }) => key))).map(({ rowKey, keyText }) => order.of(rowKey, keyText));
+  const partStarts: number[] = [0];
+  for (const top of tops) partStarts.push(partStarts[partStarts.length - 1]! + top.checksums.length);
+  const flatPart = new Uint32Array(desired.size);
+  const partSizes = new Uint32Array(partStarts[partStarts.length - 1]!);
+  for (let seq = 0; seq < desired.size; seq += 1) {
+    // The rank among the lower bounds is the flat part number (parts of all tops in order).
+    const part = order.rank(lowerKeys, orderOf(seq));
+    flatPart[seq] = part;
+    partSizes[part]! += 1;
+  }
+  const bySeqs = groupBy(flatPart, partSizes);
+  for (const [index, top] of tops.entries()) {
+    const partSeqs = top.checksums.map((_, part) => order.sort(bySeqs[partStarts[index]! + part]!, orderOf));
+    await resolve(top.segment, top.cuts, partSeqs, top.checksums);
   }
 
   // 3. The differ: rows that differ, read in full in key order; then the unmatched desired rows.
@@ -198,6 +232,41 @@ export async function diffByChecksums(input: ChecksumDiffInput): Promise<Checksu
   }
   differ.addUnchanged(unchanged);
   return result();
+}
+
+/** A top segment of the destination: where it starts (undefined: the first), its cuts, its parts' checksums. */
+interface TopSegment {
+  readonly segment: Segment;
+  readonly start?: KeyValues;
+  readonly cuts: readonly KeyValues[];
+  readonly checksums: readonly SegmentChecksum[];
+}
+
+/** The destination's rows in segments of TOP_ROWS (PARTS parts each), and their checksums. */
+async function scanDestination(reader: SegmentReader): Promise<TopSegment[]> {
+  const tops: TopSegment[] = [];
+  let start: KeyValues | undefined;
+  for (;;) {
+    // Marks at rows 0, step, … TOP_ROWS: the segment's first key, its cuts, the next one's start.
+    const marks = await reader.marks(start, TOP_ROWS, TOP_ROWS / PARTS);
+    const next = marks.length > PARTS ? marks[PARTS] : undefined;
+    const cuts = marks.slice(1, PARTS);
+    // The first segment is open below and the last above: every desired key falls in one.
+    const segment: Segment = { range: { ...(start ? { from: start } : {}), ...(next ? { to: next } : {}) }, filters: [] };
+    tops.push({ segment, ...(start ? { start } : {}), cuts, checksums: await reader.parts(segment, cuts) });
+    if (!next) return tops;
+    start = next;
+  }
+}
+
+/** Items 0…n-1 grouped by their group number (`sizes`: items per group), each group in item order. */
+function groupBy(groupOf: Uint32Array, sizes: Uint32Array): Uint32Array[] {
+  const offsets = new Uint32Array(sizes.length + 1);
+  for (let group = 0; group < sizes.length; group += 1) offsets[group + 1] = offsets[group]! + sizes[group]!;
+  const items = new Uint32Array(groupOf.length);
+  const next = offsets.slice(0, -1);
+  for (let item = 0; item < groupOf.length; item += 1) items[next[groupOf[item]!]!++] = item;
+  return Array.from(sizes, (_, group) => items.subarray(offsets[group]!, offsets[group + 1]!));
 }
 
 /** Key values (key order) at their places in a row of `width` columns. */
@@ -257,13 +326,10 @@ class DesiredIndex {
     return this.highs[seq] === hash.high && this.lows[seq] === hash.low;
   }
 
-  /** Count and hash sum of the rows at sorted positions [start, end). */
-  sum(order: Uint32Array, start: number, end: number): HashSum {
+  /** Count and hash sum of these rows. */
+  sum(seqs: Uint32Array): HashSum {
     const sum = new HashSum();
-    for (let position = start; position < end; position += 1) {
-      const seq = order[position]!;
-      sum.add({ high: this.highs[seq]!, low: this.lows[seq]! });
-    }
+    for (const seq of seqs) sum.add({ high: this.highs[seq]!, low: this.lows[seq]! });
     return sum;
   }
 

@@ -12,7 +12,7 @@ import { rng } from '../../helpers/random.js';
 const md5 = (text: string) => parseRowHash(createHash('md5').update(text, 'utf8').digest('hex'));
 
 describe('rowHasher', () => {
-  it('hashes `<code points>:<text>` per value, NULL as N, bytes as upper-case hex', () => {
+  it('hashes values joined by |, NULL as N, text and bytes with their length in bytes (bytes as upper-case hex)', () => {
     const hash = rowHasher(
       [
         { name: 'id', family: 'integer' },
@@ -22,25 +22,26 @@ describe('rowHasher', () => {
       ],
       'destination',
     );
-    expect(hash(['12', 'a😀b', byteStringOf(Uint8Array.of(0, 255)), null])).toEqual(md5('2:123:a😀b4:00FFN'));
+    expect(hash(['12', 'a😀b', byteStringOf(Uint8Array.of(0, 255)), null])).toEqual(md5('12|6:a😀b|2:00FF|N'));
   });
 
-  it('tells NULL from the text "N" and from the empty text, and values apart where they meet', () => {
+  it('tells NULL from the empty text, and values apart where they meet', () => {
     const hash = rowHasher([{ name: 'a', family: 'varchar' }, { name: 'b', family: 'varchar' }], 'destination');
-    const hashes = [[null, ''], ['', null], ['N', ''], ['', 'N'], ['1:', 'x'], ['', '1:x'], ['ab', 'c'], ['a', 'bc']].map((row) => JSON.stringify(hash(row)));
+    const hashes = [[null, ''], ['', null], ['N', ''], ['', 'N'], ['1:', 'x'], ['', '1:x'], ['ab', 'c'], ['a', 'bc'], ['|', ''], ['', '|'], ['0:|0:', '']].map((row) => JSON.stringify(hash(row)));
     expect(new Set(hashes).size).toBe(hashes.length);
   });
 
   it('lays out desired DOUBLE values as the server prints them; destination text as it is', () => {
     const columns = [{ name: 'x', family: 'double' as const }];
-    expect(rowHasher(columns, 'desired')(['1e+21'])).toEqual(md5('4:1e21'));
-    expect(rowHasher(columns, 'destination')(['1e21'])).toEqual(md5('4:1e21'));
+    expect(rowHasher(columns, 'desired')(['1e+21'])).toEqual(md5('1e21'));
+    expect(rowHasher(columns, 'destination')(['1e21'])).toEqual(md5('1e21'));
+    expect(rowHasher(columns, 'desired')(['0.5'])).toEqual(md5('0.5'));
   });
 
   it('the SQL side spells the same text', () => {
-    const sql = rowHashSql([{ name: 'id', family: 'integer' }, { name: 'raw', family: 'binary' }, { name: 'b', family: 'bit' }]);
+    const sql = rowHashSql([{ name: 'id', family: 'integer' }, { name: 'raw', family: 'binary' }, { name: 'b', family: 'bit' }, { name: 'l', family: 'varchar', collation: 'latin1_swedish_ci' }, { name: 'u', family: 'text', collation: 'utf8mb4_bin' }]);
     expect(sql).toBe(
-      "LEFT(MD5(CONCAT(COALESCE(CONCAT(CHAR_LENGTH(CAST(`id` AS CHAR)), ':', CAST(`id` AS CHAR)), 'N'), COALESCE(CONCAT(CHAR_LENGTH(HEX(`raw`)), ':', HEX(`raw`)), 'N'), COALESCE(CONCAT(CHAR_LENGTH(CAST(`b` + 0 AS CHAR)), ':', CAST(`b` + 0 AS CHAR)), 'N'))), 16)",
+      "LEFT(MD5(CONCAT_WS('|', IFNULL(`id`, 'N'), IFNULL(CONCAT(LENGTH(`raw`), ':', HEX(`raw`)), 'N'), IFNULL(CAST(`b` + 0 AS CHAR), 'N'), IFNULL(CONCAT(LENGTH(CONVERT(`l` USING utf8mb4)), ':', CONVERT(`l` USING utf8mb4)), 'N'), IFNULL(CONCAT(LENGTH(`u`), ':', `u`), 'N'))), 16)",
     );
   });
 });

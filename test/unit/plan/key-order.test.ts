@@ -1,6 +1,6 @@
 /** Desired keys in the server's key order (issue 13: segments are cut where the server cuts). */
 import { describe, expect, it } from 'vitest';
-import { compareCodePoints, compareNumericText, sortByKey } from '../../../src/plan/key-order.js';
+import { compareCodePoints, compareNumericText, KeyOrder } from '../../../src/plan/key-order.js';
 import { makeKeyOf } from '../../../src/mapping/row-key.js';
 import { column } from '../../helpers/plan-builders.js';
 
@@ -24,15 +24,18 @@ describe('key order', () => {
     const columns = [column('tier', "enum('gold','silver','bronze')", { key: true }), column('id', 'int', { key: true })];
     const rows = [['bronze', '1'], ['gold', '10'], ['gold', '9'], ['silver', '-1']];
     const keyOf = makeKeyOf(columns);
-    const order = sortByKey(columns, rows.map((row) => keyOf(row)), rows.map((row) => JSON.stringify(row)));
-    expect([...order].map((index) => rows[index])).toEqual([['gold', '9'], ['gold', '10'], ['silver', '-1'], ['bronze', '1']]);
+    const order = new KeyOrder(columns);
+    const sorted = order.sort(Uint32Array.from(rows.keys()), (index) => order.of(keyOf(rows[index]!), JSON.stringify(rows[index])));
+    expect([...sorted].map((index) => rows[index])).toEqual([['gold', '9'], ['gold', '10'], ['silver', '-1'], ['bronze', '1']]);
+    expect(order.rank([order.of(keyOf(['gold', '10']), '["gold","10"]'), order.of(keyOf(['bronze', '1']), '["bronze","1"]')], order.of(keyOf(['silver', '5']), '["silver","5"]'))).toBe(1);
   });
 
   it('one integer key: by its number', () => {
     const columns = [column('id', 'bigint', { key: true })];
     const texts = ['5', '-7', '123456789012345678901', '40'];
     const keyOf = makeKeyOf(columns);
-    const order = sortByKey(columns, texts.map((text) => keyOf([text])), texts);
-    expect([...order].map((index) => texts[index])).toEqual(['-7', '5', '40', '123456789012345678901']);
+    const order = new KeyOrder(columns);
+    const sorted = order.sort(Uint32Array.from(texts.keys()), (index) => order.of(keyOf([texts[index]!]), texts[index]!));
+    expect([...sorted].map((index) => texts[index])).toEqual(['-7', '5', '40', '123456789012345678901']);
   });
 });
