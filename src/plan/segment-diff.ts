@@ -224,7 +224,9 @@ export async function diffByChecksums(input: ChecksumDiffInput): Promise<Checksu
   }
   differ.endOfActual();
   let seq = 0;
-  for await (const batch of spilled.batches(2_048)) {
+  // Nothing left to match (a no-op): the rows on disk are not read back.
+  const unmatched = desired.size - unchanged;
+  for await (const batch of unmatched > 0 ? spilled.batches(2_048) : []) {
     for (const row of batch) {
       if (state[seq] === UNMATCHED) differ.addDesired(desired.rowKeys[seq]!, { values: row.slice(1), line: Number(row[0]) });
       seq += 1;
@@ -305,8 +307,8 @@ class DesiredIndex {
     const seq = this.rowKeys.length;
     this.seqs.set(key, seq);
     this.rowKeys.push(key);
-    const keys = this.keyIndexes.map((index) => values[index] ?? null);
-    this.keyTexts.push(keys.length === 1 ? ownText(keys[0] ?? '') : JSON.stringify(keys));
+    const keyIndexes = this.keyIndexes;
+    this.keyTexts.push(keyIndexes.length === 1 ? ownText(values[keyIndexes[0]!] ?? '') : JSON.stringify(keyIndexes.map((index) => values[index] ?? null)));
     this.lines.push(line);
     const { high, low } = this.hashRow(values);
     this.highs.push(high);
