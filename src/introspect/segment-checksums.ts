@@ -80,16 +80,20 @@ export function segmentReader(db: Db, table: string, columns: readonly TargetCol
   };
 
   async function* rowHashes(segment: Segment): AsyncGenerator<RowHashEntry[]> {
-    let after: KeyValues | undefined;
-    for (;;) {
+    const keyCount = keyColumns.length;
+    const fetch = (after: KeyValues | undefined) => {
       const where = segmentWhere(scoped, segment, after);
       const sql = `SELECT ${keyColumns.map(selectExpression).join(', ')}, ${rowHashSql(compared)}${from}${where.sql} ORDER BY ${keyList} LIMIT ${HASH_PAGE_ROWS}`;
-      const rows = await db.query(sql, where.params, keyReadOptions);
+      return db.query(sql, where.params, keyReadOptions);
+    };
+    let pending: Promise<SqlRow[]> | undefined = fetch(undefined);
+    while (pending) {
+      const rows: SqlRow[] = await pending;
       if (rows.length === 0) return;
-      const keyCount = keyColumns.length;
+      // Read ahead: the server computes the next page while this one is matched.
+      pending = rows.length < HASH_PAGE_ROWS ? undefined : fetch(rows[rows.length - 1]!.slice(0, keyCount));
+      pending?.catch(() => undefined); // awaited on the next turn; an error surfaces there
       yield rows.map((row) => ({ key: row.slice(0, keyCount) as Row, hash: String(row[keyCount]) }));
-      if (rows.length < HASH_PAGE_ROWS) return;
-      after = rows[rows.length - 1]!.slice(0, keyCount) as KeyValues;
     }
   }
 
