@@ -11,7 +11,7 @@ import { estimateRows } from './introspect/introspect.js';
 import { segmentReader } from './introspect/segment-checksums.js';
 import type { CompareMethod } from './manifest/types.js';
 import type { KeyCollations } from './mapping/collation.js';
-import { PssyncError } from './model/errors.js';
+import { errorMessage, PssyncError } from './model/errors.js';
 import { HashSum, rowHasher } from './model/row-checksum.js';
 import type { Row } from './model/row.js';
 import type { RowSpill } from './model/row-spill.js';
@@ -42,7 +42,7 @@ export async function compareRows(input: CompareRowsInput): Promise<RowCompariso
   const { db, live, columns } = input;
   const compared = checksumColumns(columns);
   const startBytes = db.bytesRead?.();
-  const withBytes = (comparison: Comparison) => (startBytes === undefined ? comparison : { ...comparison, bytesRead: db.bytesRead!() - startBytes });
+  const withBytes = (comparison: Comparison, more = 0) => (startBytes === undefined ? comparison : { ...comparison, bytesRead: db.bytesRead!() - startBytes + more });
   if (!live) {
     // A table to create: nothing to read, every row is an insert.
     const result = await diffSync(input);
@@ -50,24 +50,51 @@ export async function compareRows(input: CompareRowsInput): Promise<RowCompariso
   }
   const blocker = checksumBlocker(columns, input.collations.exact);
   const chosen = chooseMethod(input.compare, blocker, input.compare === 'auto' && !blocker ? await estimateRows(db, live.name) : undefined);
-  if (chosen.method === 'full') {
+  const reader = segmentReader(db, live.name, columns, compared);
+  // A server that cannot run the segment queries (a window function: not routable in a sharded
+  // Vitess keyspace) is found out before the source is read, and read in full instead.
+  const refused = chosen.method === 'full' ? undefined : await segmentQueriesRefused(reader);
+  if (chosen.method === 'full' || refused) {
+    const reason = chosen.method === 'full' ? chosen.reason : `the server refused the segment queries (${refused})`;
     const { result, actualSum } = await fullRead(input, compared, input.source);
-    return { result, comparison: withBytes(fullComparison(chosen.reason, result.diff.actualRows)), rowsFingerprint: fingerprintOf(actualSum) };
+    return { result, comparison: withBytes(fullComparison(reason, result.diff.actualRows)), rowsFingerprint: fingerprintOf(actualSum) };
   }
-  const checksums = () => diffByChecksums({ ...input, reader: segmentReader(db, live.name, columns, compared), compared });
-  if (chosen.method === 'checksum') {
-    const result = await checksums();
-    return { result, comparison: withBytes(result.comparison), rowsFingerprint: fingerprintOf(result.actualSum) };
+  // Row hashes of differing segments are read over up to three connections side by side.
+  const forks = db.fork ? await Promise.all(Array.from({ length: EXTRA_READERS }, () => db.fork!())) : [];
+  const moreReaders = forks.map((fork) => segmentReader(fork, live.name, columns, compared));
+  const forkBytes = () => forks.reduce((sum, fork) => sum + (fork.bytesRead?.() ?? 0), 0);
+  try {
+    if (chosen.method === 'checksum') {
+      const result = await diffByChecksums({ ...input, reader, moreReaders, compared });
+      return { result, comparison: withBytes(result.comparison, forkBytes()), rowsFingerprint: fingerprintOf(result.actualSum) };
+    }
+    // both: the full read first, then the checksums over the source read again; they must agree.
+    const full = await fullRead(input, compared, input.source);
+    const source = await input.reread();
+    // The source's rows were fingerprinted on the first pass.
+    const { onDesiredRow: _fingerprinted, ...again } = input;
+    const result = await diffByChecksums({ ...again, source, reader, moreReaders, compared });
+    const disagreement = disagreementOf(full.result, result, fingerprintOf(full.actualSum), fingerprintOf(result.actualSum));
+    if (disagreement) throw new PssyncError('PSSYNC_E_COMPARE', `the checksum comparison of table \`${live.name}\` disagrees with the full read (${disagreement}); please report this`);
+    return { result, comparison: withBytes(result.comparison, forkBytes()), rowsFingerprint: fingerprintOf(result.actualSum) };
+  } finally {
+    await Promise.all(forks.map((fork) => fork.close()));
   }
-  // both: the full read first, then the checksums over the source read again; they must agree.
-  const full = await fullRead(input, compared, input.source);
-  const source = await input.reread();
-  // The source's rows were fingerprinted on the first pass.
-  const { onDesiredRow: _fingerprinted, ...again } = input;
-  const result = await diffByChecksums({ ...again, source, reader: segmentReader(db, live.name, columns, compared), compared });
-  const disagreement = disagreementOf(full.result, result, fingerprintOf(full.actualSum), fingerprintOf(result.actualSum));
-  if (disagreement) throw new PssyncError('PSSYNC_E_COMPARE', `the checksum comparison of table \`${live.name}\` disagrees with the full read (${disagreement}); please report this`);
-  return { result, comparison: withBytes(result.comparison), rowsFingerprint: fingerprintOf(result.actualSum) };
+}
+
+/** Connections besides the plan's own that read row hashes (segment-compare.ts). */
+const EXTRA_READERS = 2;
+
+/** Why the server cannot run the segment queries (its error), or undefined when it can. */
+async function segmentQueriesRefused(reader: ReturnType<typeof segmentReader>): Promise<string | undefined> {
+  try {
+    await reader.marks(undefined, 1, 1);
+    return undefined;
+  } catch (error) {
+    // The server answered with an SQL error; anything else (a lost connection) is no refusal.
+    if (typeof (error as { sqlMessage?: unknown }).sqlMessage !== 'string') throw error;
+    return errorMessage(error);
+  }
 }
 
 function fullComparison(reason: string, rowsRead = 0): Comparison {

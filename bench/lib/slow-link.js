@@ -8,8 +8,9 @@
  *   const link = await startSlowLink({ host: '127.0.0.1', port: 3306 });
  *   // mysql://root@127.0.0.1:${link.port}/db … link.bytes.fromServer … await link.close();
  *
- * Each direction is a queue: a chunk leaves when the link has sent everything before it (bytes /
- * bandwidth) and arrives half a round trip later. The sending socket is paused while more than
+ * Each direction of each connection is a queue: a chunk leaves when the link has sent everything
+ * before it — the link's bandwidth is shared by all connections, as on a real network — and
+ * arrives half a round trip later. The sending socket is paused while more than
  * HIGH_WATER bytes wait, so a large result streams at the link's pace instead of piling up here.
  */
 import net from 'node:net';
@@ -18,16 +19,30 @@ import { performance } from 'node:perf_hooks';
 const HIGH_WATER = 4 * 1024 * 1024;
 const LOW_WATER = 1024 * 1024;
 
+/** One direction of the link: when it is free to send the next byte, shared by every connection. */
+class Wire {
+  constructor(bytesPerMs) {
+    this.bytesPerMs = bytesPerMs;
+    this.nextFree = 0;
+  }
+
+  /** When a chunk of `length` bytes handed over now has been sent. */
+  send(length) {
+    const start = Math.max(performance.now(), this.nextFree);
+    this.nextFree = start + length / this.bytesPerMs;
+    return this.nextFree;
+  }
+}
+
 class Direction {
-  constructor(source, sink, delayMs, bytesPerMs, count) {
+  constructor(source, sink, delayMs, wire, count) {
     this.source = source;
     this.sink = sink;
     this.delayMs = delayMs;
-    this.bytesPerMs = bytesPerMs;
+    this.wire = wire;
     this.count = count;
     this.queue = [];
     this.queued = 0;
-    this.nextFree = 0;
     this.timer = undefined;
     this.paused = false;
     this.ended = false;
@@ -40,10 +55,7 @@ class Direction {
 
   push(chunk) {
     this.count(chunk.length);
-    const now = performance.now();
-    const start = Math.max(now, this.nextFree);
-    this.nextFree = start + chunk.length / this.bytesPerMs;
-    this.queue.push({ chunk, at: this.nextFree + this.delayMs });
+    this.queue.push({ chunk, at: this.wire.send(chunk.length) + this.delayMs });
     this.queued += chunk.length;
     if (this.queued > HIGH_WATER && !this.paused) {
       this.paused = true;
@@ -84,6 +96,8 @@ export async function startSlowLink({ host = '127.0.0.1', port, rttMs = 20, mbit
   const bytes = { toServer: 0, fromServer: 0 };
   const sockets = new Set();
   const bytesPerMs = (mbitPerSecond * 1_000_000) / 8 / 1000;
+  const up = new Wire(bytesPerMs);
+  const down = new Wire(bytesPerMs);
   const server = net.createServer((client) => {
     const upstream = net.connect({ host, port });
     for (const socket of [client, upstream]) {
@@ -95,8 +109,8 @@ export async function startSlowLink({ host = '127.0.0.1', port, rttMs = 20, mbit
         upstream.destroy();
       });
     }
-    new Direction(client, upstream, rttMs / 2, bytesPerMs, (length) => (bytes.toServer += length));
-    new Direction(upstream, client, rttMs / 2, bytesPerMs, (length) => (bytes.fromServer += length));
+    new Direction(client, upstream, rttMs / 2, up, (length) => (bytes.toServer += length));
+    new Direction(upstream, client, rttMs / 2, down, (length) => (bytes.fromServer += length));
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
   });

@@ -6,11 +6,19 @@
  */
 import type { Db, SqlRow, SqlValue } from '../db/connection.js';
 import { quoteId } from '../model/identifiers.js';
-import { hashSumSql, rowHashSql, type ChecksumColumn } from '../model/row-checksum.js';
+import { hashSumSql, rowHashSql, type ChecksumColumn, type RowHash } from '../model/row-checksum.js';
 import type { Row } from '../model/row.js';
 import type { KeyRange, KeyValues, RowHashEntry, Segment, SegmentChecksum, SegmentReader } from '../model/segment.js';
 import type { TargetColumn } from '../mapping/target-columns.js';
 import { readOptionsFor, scopedTable, selectExpression, targetOrder, tupleParams, tuplePredicate, type ScopedTable } from './actual-rows.js';
+
+const HASH_COLUMN = 'pssync_row_hash';
+
+/** A row hash read as its 8 bytes (a byte string: one character per byte). */
+function bytesHash(bytes: string): RowHash {
+  const at = (index: number) => bytes.charCodeAt(index);
+  return { high: ((at(0) << 24) | (at(1) << 16) | (at(2) << 8) | at(3)) >>> 0, low: ((at(4) << 24) | (at(5) << 16) | (at(6) << 8) | at(7)) >>> 0 };
+}
 
 /** Rows per page of row hashes (about 40 bytes each): a few round trips per 100,000 rows. */
 const HASH_PAGE_ROWS = 20_000;
@@ -57,6 +65,7 @@ export function segmentReader(db: Db, table: string, columns: readonly TargetCol
   const keyList = scoped.keys.map(quoteId).join(', ');
   const keyColumns = columns.filter((column) => column.isKey);
   const keyReadOptions = readOptionsFor(keyColumns);
+  const hashReadOptions = { ...keyReadOptions, byteColumns: new Set([...(keyReadOptions.byteColumns ?? []), HASH_COLUMN]) };
   const present = scoped.present;
   const toTargetOrder = targetOrder(columns, present);
 
@@ -83,8 +92,9 @@ export function segmentReader(db: Db, table: string, columns: readonly TargetCol
     const keyCount = keyColumns.length;
     const fetch = (after: KeyValues | undefined) => {
       const where = segmentWhere(scoped, segment, after);
-      const sql = `SELECT ${keyColumns.map(selectExpression).join(', ')}, ${rowHashSql(compared)}${from}${where.sql} ORDER BY ${keyList} LIMIT ${HASH_PAGE_ROWS}`;
-      return db.query(sql, where.params, keyReadOptions);
+      // The 64 bits as 8 bytes, not 16 hex digits: a third fewer bytes per row on the wire.
+      const sql = `SELECT ${keyColumns.map(selectExpression).join(', ')}, UNHEX(${rowHashSql(compared)}) AS ${HASH_COLUMN}${from}${where.sql} ORDER BY ${keyList} LIMIT ${HASH_PAGE_ROWS}`;
+      return db.query(sql, where.params, hashReadOptions);
     };
     let pending: Promise<SqlRow[]> | undefined = fetch(undefined);
     while (pending) {
@@ -93,7 +103,7 @@ export function segmentReader(db: Db, table: string, columns: readonly TargetCol
       // Read ahead: the server computes the next page while this one is matched.
       pending = rows.length < HASH_PAGE_ROWS ? undefined : fetch(rows[rows.length - 1]!.slice(0, keyCount));
       pending?.catch(() => undefined); // awaited on the next turn; an error surfaces there
-      yield rows.map((row) => ({ key: row.slice(0, keyCount) as Row, hash: String(row[keyCount]) }));
+      yield rows.map((row) => ({ key: row.slice(0, keyCount) as Row, hash: bytesHash(row[keyCount] ?? '') }));
     }
   }
 

@@ -3,6 +3,7 @@
  * introspect/segment-checksums.ts, used by plan/segment-diff.ts): segments of a sync's rows, each
  * a key range of the primary key narrowed by "part" filters, and their counts and hash sums.
  */
+import type { RowHash } from './row-checksum.js';
 import type { Row } from './row.js';
 
 /** Key values in key order (canonical text). */
@@ -38,8 +39,7 @@ export interface SegmentChecksum {
 export interface RowHashEntry {
   /** Key values as read, in key order. */
   readonly key: Row;
-  /** 16 hex digits. */
-  readonly hash: string;
+  readonly hash: RowHash;
 }
 
 export interface SegmentReader {

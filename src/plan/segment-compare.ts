@@ -9,7 +9,6 @@
 import type { CollationKeys } from '../mapping/collation.js';
 import { hasCollatedKey, keyRequests, makeKeyOf, type RowKey } from '../mapping/row-key.js';
 import type { TargetColumn } from '../mapping/target-columns.js';
-import { parseRowHash } from '../model/row-checksum.js';
 import type { Row } from '../model/row.js';
 import type { KeyValues, PartFilter, Segment, SegmentChecksum, SegmentReader } from '../model/segment.js';
 import { widen, type DesiredIndex } from './desired-index.js';
@@ -58,6 +57,12 @@ function groupBy(groupOf: Uint32Array, sizes: Uint32Array): Uint32Array[] {
   return Array.from(sizes, (_, group) => items.subarray(offsets[group]!, offsets[group + 1]!));
 }
 
+/** One top segment's comparison: the reader it uses, and the keys it finds to fetch. */
+interface TopWork {
+  readonly reader: SegmentReader;
+  readonly fetch: Row[];
+}
+
 export interface ComparisonStats {
   /** Parts compared by checksum, and those whose row hashes were read. */
   segments: number;
@@ -70,8 +75,8 @@ export class SegmentComparison {
   readonly stats: ComparisonStats = { segments: 0, segmentsRead: 0, rowHashesRead: 0 };
   /** Desired rows found unchanged. */
   unchanged = 0;
-  /** Keys (in key order) of destination rows to read in full: they differ, or no desired row has them. */
-  readonly toFetch: Row[] = [];
+  /** Keys of destination rows to read in full (they differ, or no desired row has them), per top segment in key order. */
+  private readonly fetchLists: Row[][] = [];
   private readonly fetching = new Set<RowKey>();
   private readonly found: Uint8Array;
   private readonly order: KeyOrder;
@@ -80,7 +85,8 @@ export class SegmentComparison {
   private readonly keyIndexes: readonly number[];
 
   constructor(
-    private readonly reader: SegmentReader,
+    /** Readers on connections of their own: top segments are compared side by side, one per reader. */
+    private readonly readers: readonly SegmentReader[],
     private readonly columns: readonly TargetColumn[],
     private readonly desired: DesiredIndex,
     /** Puts destination keys in canonical form (the differ's rules). */
@@ -93,6 +99,11 @@ export class SegmentComparison {
     this.keyOf = makeKeyOf(columns, actualKeys);
     this.collated = hasCollatedKey(columns);
     this.keyIndexes = columns.flatMap((column, index) => (column.isKey ? [index] : []));
+  }
+
+  /** Keys of the destination rows to read in full, in key order. */
+  get toFetch(): Row[] {
+    return this.fetchLists.flat();
   }
 
   /** Whether the desired row `seq` was found unchanged. */
@@ -120,10 +131,16 @@ export class SegmentComparison {
       sizes[part]! += 1;
     }
     const byPart = groupBy(partOf, sizes);
-    for (const [index, top] of tops.entries()) {
-      const partSeqs = top.checksums.map((_, part) => this.order.sort(byPart[firstPart[index]! + part]!, (seq) => this.orderOf(seq)));
-      await this.resolve(top.segment, top.cuts, partSeqs, top.checksums);
-    }
+    // Where parts differ, the server hashes their rows while the link carries another segment's.
+    let next = 0;
+    const work = async (reader: SegmentReader) => {
+      for (let index = next++; index < tops.length; index = next++) {
+        const top = tops[index]!;
+        const partSeqs = top.checksums.map((_, part) => this.order.sort(byPart[firstPart[index]! + part]!, (seq) => this.orderOf(seq)));
+        await this.resolve({ reader, fetch: (this.fetchLists[index] = []) }, top.segment, top.cuts, partSeqs, top.checksums);
+      }
+    };
+    await Promise.all(this.readers.map(work));
   }
 
   private orderOf(seq: number): OrderKey {
@@ -134,7 +151,7 @@ export class SegmentComparison {
    * The parts of `segment` under `cuts`, their desired rows (`partSeqs`, sorted by key) and the
    * server's checksums: equal parts are unchanged; differing ones are cut again or read.
    */
-  private async resolve(segment: Segment, cuts: readonly KeyValues[], partSeqs: readonly Uint32Array[], server: readonly SegmentChecksum[]): Promise<void> {
+  private async resolve(on: TopWork, segment: Segment, cuts: readonly KeyValues[], partSeqs: readonly Uint32Array[], server: readonly SegmentChecksum[]): Promise<void> {
     this.stats.segments += server.length;
     const differing: number[] = [];
     server.forEach((part, index) => {
@@ -147,7 +164,7 @@ export class SegmentComparison {
     const filter = (parts: readonly number[]): Segment => ({ range: segment.range, filters: [...segment.filters, { cuts, parts } satisfies PartFilter] });
     let pending: number[] = [];
     const flush = async () => {
-      if (pending.length) await this.readHashes(filter(pending), pending.length);
+      if (pending.length) await this.readHashes(on, filter(pending), pending.length);
       pending = [];
     };
     for (const index of differing) {
@@ -157,33 +174,33 @@ export class SegmentComparison {
         continue;
       }
       await flush(); // keeps the rows in key order
-      await this.cutAgain(filter([index]), seqs);
+      await this.cutAgain(on, filter([index]), seqs);
     }
     await flush();
   }
 
   /** A differing part cut at its desired keys, and compared again. */
-  private async cutAgain(segment: Segment, seqs: Uint32Array): Promise<void> {
+  private async cutAgain(on: TopWork, segment: Segment, seqs: Uint32Array): Promise<void> {
     const count = Math.min(PARTS, seqs.length);
     const bounds = Array.from({ length: count + 1 }, (_, index) => Math.floor((index * seqs.length) / count));
     const cuts = bounds.slice(1, -1).map((position) => this.desired.keyValues(seqs[position]!));
     const partSeqs = bounds.slice(0, -1).map((start, index) => seqs.subarray(start, bounds[index + 1]!));
-    await this.resolve(segment, cuts, partSeqs, await this.reader.parts(segment, cuts));
+    await this.resolve(on, segment, cuts, partSeqs, await on.reader.parts(segment, cuts));
   }
 
   /** The segment's rows' hashes: a row whose hash is its desired row's is unchanged, the others are fetched. */
-  private async readHashes(segment: Segment, parts: number): Promise<void> {
+  private async readHashes(on: TopWork, segment: Segment, parts: number): Promise<void> {
     this.stats.segmentsRead += parts;
-    for await (const page of this.reader.rowHashes(segment)) {
+    for await (const page of on.reader.rowHashes(segment)) {
       this.stats.rowHashesRead += page.length;
       const keys = await this.destinationKeys(page.map(({ key }) => key));
       page.forEach(({ key, hash }, index) => {
         const { rowKey } = keys[index]!;
         const seq = this.desired.seqOf(rowKey);
-        if (seq !== undefined && this.desired.hasHash(seq, parseRowHash(hash))) this.markUnchanged(seq);
+        if (seq !== undefined && this.desired.hasHash(seq, hash)) this.markUnchanged(seq);
         else if (!this.fetching.has(rowKey)) {
           this.fetching.add(rowKey);
-          this.toFetch.push(key);
+          on.fetch.push(key);
         }
       });
     }

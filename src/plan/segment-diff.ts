@@ -17,6 +17,7 @@ import { DesiredRowCollector, recordBatches } from '../mapping/desired-rows.js';
 import { hasCollatedKey, keyRequests } from '../mapping/row-key.js';
 import { HashSum, rowHasher, type ChecksumColumn } from '../model/row-checksum.js';
 import type { RowSpill } from '../model/row-spill.js';
+import type { Row } from '../model/row.js';
 import type { SegmentReader } from '../model/segment.js';
 import { DesiredIndex } from './desired-index.js';
 import { StreamingRowDiffer } from './row-diff.js';
@@ -43,6 +44,8 @@ export interface Comparison {
 
 export interface ChecksumDiffInput extends Omit<SyncDiffInput, 'actual' | 'onActualPage'> {
   readonly reader: SegmentReader;
+  /** More readers, on connections of their own, to read row hashes side by side (optional). */
+  readonly moreReaders?: readonly SegmentReader[];
   /** The sync's columns as the destination has them, in target-column order. */
   readonly compared: readonly ChecksumColumn[];
   /** Where the desired rows wait between reading the source and diffing. */
@@ -94,15 +97,24 @@ export async function diffByChecksums(input: ChecksumDiffInput): Promise<Checksu
   if (collector.overflowing) return result(); // the sync fails on its rejections: no diff to make
 
   // 2. Each desired row in its part of the destination's segments; parts compared (segment-compare.ts).
-  const comparison = new SegmentComparison(input.reader, columns, desired, differ, actualKeys);
+  const readers = [input.reader, ...(input.moreReaders ?? [])];
+  const comparison = new SegmentComparison(readers, columns, desired, differ, actualKeys);
   await comparison.compare(tops);
   Object.assign(stats, comparison.stats);
 
-  // 3. The differ: rows that differ, read in full in key order; then the unmatched desired rows.
+  // 3. The differ: rows that differ, read in full (side by side, observed in key order); then the
+  // unmatched desired rows.
   const collated = hasCollatedKey(columns);
-  const { toFetch } = comparison;
-  for (let index = 0; index < toFetch.length; index += FETCH_KEYS) {
-    const rows = await input.reader.rowsByKeys(toFetch.slice(index, index + FETCH_KEYS));
+  const toFetch = comparison.toFetch;
+  const batches: Row[][] = [];
+  for (let index = 0; index < toFetch.length; index += FETCH_KEYS) batches.push(toFetch.slice(index, index + FETCH_KEYS));
+  const fetched: Row[][] = [];
+  let next = 0;
+  const fetch = async (reader: SegmentReader) => {
+    for (let index = next++; index < batches.length; index = next++) fetched[index] = await reader.rowsByKeys(batches[index]!);
+  };
+  await Promise.all(readers.map(fetch));
+  for (const rows of fetched) {
     stats.rowsRead += rows.length;
     if (collated) await actualKeys.prepare(keyRequests(columns, differ.canonicalKeyRows(rows)));
     for (const row of rows) differ.observe(row);

@@ -40,10 +40,6 @@ function memoryServer(columns: readonly TargetColumn[], rows: readonly Row[], co
   const keyIndexes = columns.flatMap((item, index) => (item.isKey ? [index] : []));
   const keyOf = (row: Row): KeyValues => keyIndexes.map((index) => row[index] ?? null);
   const hash = rowHasher(checksumColumns(columns), 'destination');
-  const hex = (row: Row) => {
-    const { high, low } = hash(row);
-    return high.toString(16).padStart(8, '0') + low.toString(16).padStart(8, '0');
-  };
   const partOf = (key: KeyValues, cuts: readonly KeyValues[]) => {
     const index = cuts.findIndex((cut) => compare(key, cut) < 0);
     return index < 0 ? cuts.length : index;
@@ -78,7 +74,7 @@ function memoryServer(columns: readonly TargetColumn[], rows: readonly Row[], co
       for (let start = 0; start < inside.length; start += 7) {
         const page = inside.slice(start, start + 7);
         read.rowHashes += page.length;
-        yield page.map((row) => ({ key: keyOf(row) as Row, hash: hex(row) }));
+        yield page.map((row) => ({ key: keyOf(row) as Row, hash: hash(row) }));
       }
     },
     async rowsByKeys(keys) {
