@@ -144,7 +144,9 @@ export class SegmentComparison {
   }
 
   private orderOf(seq: number): OrderKey {
-    return this.order.of(this.desired.rowKeys[seq]!, this.desired.keyTexts[seq]!);
+    const rowKey = this.desired.rowKeys[seq]!;
+    // A number is its own order key (KeyOrder.of): no text to make.
+    return this.order.of(rowKey, typeof rowKey === 'number' ? '' : this.desired.keyText(seq));
   }
 
   /**
