@@ -9,6 +9,7 @@ import type { Db } from './db/connection.js';
 import { readActualRows } from './introspect/actual-rows.js';
 import { estimateRows } from './introspect/introspect.js';
 import { segmentReader } from './introspect/segment-checksums.js';
+import type { SegmentReader } from './model/segment.js';
 import type { CompareMethod } from './manifest/types.js';
 import type { KeyCollations } from './mapping/collation.js';
 import { errorMessage, PssyncError } from './model/errors.js';
@@ -86,7 +87,7 @@ export async function compareRows(input: CompareRowsInput): Promise<RowCompariso
 const EXTRA_READERS = 2;
 
 /** Why the server cannot run the segment queries (its error), or undefined when it can. */
-async function segmentQueriesRefused(reader: ReturnType<typeof segmentReader>): Promise<string | undefined> {
+export async function segmentQueriesRefused(reader: Pick<SegmentReader, 'marks'>): Promise<string | undefined> {
   try {
     await reader.marks(undefined, 1, 1);
     return undefined;
