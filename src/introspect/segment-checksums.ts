@@ -10,7 +10,7 @@ import { hashSumSql, rowHashSql, type ChecksumColumn, type RowHash } from '../mo
 import type { Row } from '../model/row.js';
 import type { KeyRange, KeyValues, RowHashEntry, Segment, SegmentChecksum, SegmentReader } from '../model/segment.js';
 import type { TargetColumn } from '../mapping/target-columns.js';
-import { readOptionsFor, scopedTable, selectExpression, targetOrder, tupleParams, tuplePredicate, type ScopedTable } from './actual-rows.js';
+import { readActualRows, readOptionsFor, scopedTable, selectExpression, targetOrder, tupleParams, tuplePredicate, type ScopedTable } from './actual-rows.js';
 
 const HASH_COLUMN = 'pssync_row_hash';
 
@@ -126,5 +126,5 @@ export function segmentReader(db: Db, table: string, columns: readonly TargetCol
     return toTargetOrder(rows);
   };
 
-  return { marks, parts, rowHashes, rowsByKeys };
+  return { marks, parts, rowHashes, rowsByKeys, allRows: () => readActualRows(db, { table, columns }) };
 }

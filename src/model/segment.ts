@@ -55,4 +55,6 @@ export interface SegmentReader {
   rowHashes(segment: Segment): AsyncGenerator<RowHashEntry[]>;
   /** The rows (target-column order) under these keys (key values in key order), in key order. */
   rowsByKeys(keys: readonly Row[]): Promise<Row[]>;
+  /** Every row in scope (target-column order), in key order, a page at a time: the full read. */
+  allRows(): AsyncIterable<Row[]>;
 }

@@ -21,6 +21,8 @@ export const TOP_ROWS = 50_000;
 const PARTS = 16;
 /** A differing part this small is read (row hashes), not cut again. */
 const LEAF_ROWS = 2_000;
+/** Rows differing in the sampled part beyond which a plan reads both sides in full (isFullRefresh). */
+const FULL_READ_SHARE = 0.25;
 
 /** A top segment of the destination: where it starts (undefined: the first), its cuts, its parts' checksums. */
 export interface TopSegment {
@@ -75,6 +77,8 @@ export class SegmentComparison {
   readonly stats: ComparisonStats = { segments: 0, segmentsRead: 0, rowHashesRead: 0 };
   /** Desired rows found unchanged. */
   unchanged = 0;
+  /** A full refresh: most rows differ, and the diff reads both sides in full instead (segment-diff.ts). */
+  mostRowsDiffer = false;
   /** Keys of destination rows to read in full (they differ, or no desired row has them), per top segment in key order. */
   private readonly fetchLists: Row[][] = [];
   private readonly fetching = new Set<RowKey>();
@@ -131,16 +135,56 @@ export class SegmentComparison {
       sizes[part]! += 1;
     }
     const byPart = groupBy(partOf, sizes);
+    const partSeqsOf = (index: number) => tops[index]!.checksums.map((_, part) => this.order.sort(byPart[firstPart[index]! + part]!, (seq) => this.orderOf(seq)));
+    if (await this.isFullRefresh(tops, partSeqsOf)) {
+      this.mostRowsDiffer = true;
+      return;
+    }
     // Where parts differ, the server hashes their rows while the link carries another segment's.
     let next = 0;
     const work = async (reader: SegmentReader) => {
       for (let index = next++; index < tops.length; index = next++) {
         const top = tops[index]!;
-        const partSeqs = top.checksums.map((_, part) => this.order.sort(byPart[firstPart[index]! + part]!, (seq) => this.orderOf(seq)));
-        await this.resolve({ reader, fetch: (this.fetchLists[index] = []) }, top.segment, top.cuts, partSeqs, top.checksums);
+        await this.resolve({ reader, fetch: (this.fetchLists[index] = []) }, top.segment, top.cuts, partSeqsOf(index), top.checksums);
       }
     };
     await Promise.all(this.readers.map(work));
+  }
+
+  /**
+   * Whether most rows differ (a full refresh): more than half of the parts differ, and so do more
+   * than FULL_READ_SHARE of the rows of the first differing part (its row hashes read as a sample).
+   * Then reading every row's hash and every row by key would cost more than reading both sides.
+   */
+  private async isFullRefresh(tops: readonly TopSegment[], partSeqsOf: (index: number) => Uint32Array[]): Promise<boolean> {
+    let parts = 0;
+    let first: { segment: Segment; seqs: Uint32Array } | undefined;
+    let differing = 0;
+    for (const [index, top] of tops.entries()) {
+      const partSeqs = partSeqsOf(index);
+      top.checksums.forEach((checksum, part) => {
+        parts += 1;
+        const mine = this.desired.sum(partSeqs[part]!);
+        if (checksum.count === mine.count && checksum.sum === mine.value) return;
+        differing += 1;
+        first ??= { segment: { range: top.segment.range, filters: [{ cuts: top.cuts, parts: [part] }] }, seqs: partSeqs[part]! };
+      });
+    }
+    if (!first || differing * 2 <= parts) return false;
+    this.stats.segments = parts;
+    this.stats.segmentsRead = differing;
+    let rows = 0;
+    let changed = 0;
+    for await (const page of this.readers[0]!.rowHashes(first.segment)) {
+      const keys = await this.destinationKeys(page.map(({ key }) => key));
+      page.forEach(({ hash }, index) => {
+        const seq = this.desired.seqOf(keys[index]!.rowKey);
+        rows += 1;
+        if (seq === undefined || !this.desired.hasHash(seq, hash)) changed += 1;
+      });
+    }
+    this.stats.rowHashesRead += rows;
+    return changed > FULL_READ_SHARE * Math.max(rows, first.seqs.length);
   }
 
   private orderOf(seq: number): OrderKey {

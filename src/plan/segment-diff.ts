@@ -14,7 +14,7 @@
  */
 import { approximateCollations } from '../mapping/collation.js';
 import { DesiredRowCollector, recordBatches } from '../mapping/desired-rows.js';
-import { hasCollatedKey, keyRequests } from '../mapping/row-key.js';
+import { hasCollatedKey, keyRequests, type RowKey } from '../mapping/row-key.js';
 import { HashSum, rowHasher, type ChecksumColumn } from '../model/row-checksum.js';
 import type { RowSpill } from '../model/row-spill.js';
 import type { Row } from '../model/row.js';
@@ -28,6 +28,8 @@ export { TOP_ROWS } from './segment-compare.js';
 
 /** Keys per query that reads differing rows in full. */
 const FETCH_KEYS = 1_000;
+/** How far the destination may run ahead of the rows matched in mergeAll (as in sync-diff.ts). */
+const MAX_LEAD = 10_000;
 
 /** How a plan compared a sync's rows (shown in the plan). */
 export interface Comparison {
@@ -102,6 +104,14 @@ export async function diffByChecksums(input: ChecksumDiffInput): Promise<Checksu
   await comparison.compare(tops);
   Object.assign(stats, comparison.stats);
 
+  // Most rows differ (a full refresh): fetching them by key would cost more than reading them, and
+  // hold them all in memory. Both sides are streamed through the differ instead, as the full read does.
+  if (comparison.mostRowsDiffer) {
+    const prepare = (page: readonly Row[]) => (hasCollatedKey(columns) ? actualKeys.prepare(keyRequests(columns, differ.canonicalKeyRows(page))) : Promise.resolve());
+    stats.rowsRead = await mergeAll(differ, input.reader.allRows(), prepare, spilled.batches(2_048), desired.rowKeys);
+    return { ...result(), comparison: { method: 'checksum', reason: 'most rows differ: both sides read in full', ...stats } };
+  }
+
   // 3. The differ: rows that differ, read in full (side by side, observed in key order); then the
   // unmatched desired rows.
   const collated = hasCollatedKey(columns);
@@ -131,4 +141,47 @@ export async function diffByChecksums(input: ChecksumDiffInput): Promise<Checksu
   }
   differ.addUnchanged(comparison.unchanged);
   return result();
+}
+
+/**
+ * Every destination row and every desired row (from the spill, in source order) through a fresh
+ * differ state, one side at a time: the destination until it is MAX_LEAD rows ahead of the rows
+ * matched, then the source — so a source in key order keeps memory small, as in the full read.
+ * Returns the destination rows read.
+ */
+async function mergeAll(
+  differ: StreamingRowDiffer,
+  actual: AsyncIterable<Row[]>,
+  /** Readies the collation keys of a destination page (sync-diff.ts does the same). */
+  prepare: (page: readonly Row[]) => Promise<void>,
+  desired: AsyncIterable<readonly Row[]>,
+  rowKeys: readonly RowKey[],
+): Promise<number> {
+  const pages = actual[Symbol.asyncIterator]();
+  const batches = desired[Symbol.asyncIterator]();
+  let actualDone = false;
+  let desiredDone = false;
+  let read = 0;
+  let seq = 0;
+  while (!actualDone || !desiredDone) {
+    if (!actualDone && (desiredDone || differ.actualLead <= MAX_LEAD)) {
+      const page = await pages.next();
+      if (page.done) {
+        actualDone = true;
+        differ.endOfActual();
+        continue;
+      }
+      read += page.value.length;
+      await prepare(page.value);
+      for (const row of page.value) differ.observe(row);
+      continue;
+    }
+    const batch = await batches.next();
+    if (batch.done) {
+      desiredDone = true;
+      continue;
+    }
+    for (const row of batch.value) differ.addDesired(rowKeys[seq++]!, { values: row.slice(1), line: Number(row[0]) });
+  }
+  return read;
 }

@@ -59,7 +59,8 @@ export function comparisonLine(comparison: ComparisonJson): string {
   const bytes = comparison.bytes_read !== undefined ? `; ${bytesText(comparison.bytes_read)} read from the destination` : '';
   if (comparison.method === 'full') return `compared by reading every row (${comparison.reason ?? 'full read'})${bytes}`;
   const read = comparison.segments_read ? `${comparison.segments_read} differed (${`${comparison.row_hashes_read} row hash${comparison.row_hashes_read === 1 ? '' : 'es'}`} and ${plural(comparison.rows_read, 'row')} read)` : 'none differed';
-  return `compared by checksums: ${plural(comparison.segments, 'segment')}, ${read}${bytes}`;
+  const why = comparison.reason ? ` (${comparison.reason})` : '';
+  return `compared by checksums${why}: ${plural(comparison.segments, 'segment')}, ${read}${bytes}`;
 }
 
 function bytesText(bytes: number): string {

@@ -77,6 +77,13 @@ function memoryServer(columns: readonly TargetColumn[], rows: readonly Row[], co
         yield page.map((row) => ({ key: keyOf(row) as Row, hash: hash(row) }));
       }
     },
+    async *allRows() {
+      const all = sorted(rows);
+      for (let start = 0; start < all.length; start += 500) {
+        read.rows += Math.min(500, all.length - start);
+        yield all.slice(start, start + 500);
+      }
+    },
     async rowsByKeys(keys) {
       const wanted = new Set(keys.map((key) => JSON.stringify(key)));
       const found = sorted(rows.filter((row) => wanted.has(JSON.stringify(keyOf(row)))));
@@ -205,6 +212,17 @@ describe('diffByChecksums makes the full read\'s plan', () => {
         const { full, checksum } = await bothWays({ columns: COMPOSITE, source: [...rows], actual: [...destination] }, 'mirror', order);
         expect(shown(checksum)).toEqual(shown(full));
       }
+    }
+  });
+
+  it('most rows differ (a full refresh): both sides streamed in full, the same plan', async () => {
+    const source = Array.from({ length: 6_000 }, (_, index) => ({ id: String(index), price: '2.00', note: `n${index}` }));
+    const actual: Row[] = source.map((row, index) => [row.id, index % 10 === 0 ? '2.00' : '1.00', row.note]);
+    for (const order of [numericOrder, strangeOrder]) {
+      const { full, checksum, read } = await bothWays({ columns: COLUMNS, source, actual }, 'mirror', order);
+      expect(shown(checksum)).toEqual(shown(full));
+      expect(checksum.comparison).toMatchObject({ method: 'checksum', reason: 'most rows differ: both sides read in full', rowsRead: 6_000 });
+      expect(read.rows).toBe(6_000);
     }
   });
 
