@@ -6,7 +6,6 @@
  */
 import { createHash } from 'node:crypto';
 import type { Db } from './db/connection.js';
-import { readActualRows } from './introspect/actual-rows.js';
 import { estimateRows } from './introspect/introspect.js';
 import { segmentReader } from './introspect/segment-checksums.js';
 import type { SegmentReader } from './model/segment.js';
@@ -34,6 +33,8 @@ export interface CompareRowsInput extends Omit<SyncDiffInput, 'actual' | 'onActu
   readonly live: TableSpec | undefined;
   readonly collations: KeyCollations;
   readonly compare: CompareMethod;
+  /** The rows fingerprint is wanted (a saved plan): the full read then hashes every row it reads. */
+  readonly fingerprinting: boolean;
   /** The source read again from its start (`both` reads it twice). */
   readonly reread: () => Promise<AsyncIterable<SourceRow>>;
   readonly openDesiredSpill: () => RowSpill;
@@ -57,7 +58,7 @@ export async function compareRows(input: CompareRowsInput): Promise<RowCompariso
   const refused = chosen.method === 'full' ? undefined : await segmentQueriesRefused(reader);
   if (chosen.method === 'full' || refused) {
     const reason = chosen.method === 'full' ? chosen.reason : `the server refused the segment queries (${refused})`;
-    const { result, actualSum } = await fullRead(input, compared, input.source);
+    const { result, actualSum } = await fullRead(input, reader, compared, input.source, input.fingerprinting);
     return { result, comparison: withBytes(fullComparison(reason, result.diff.actualRows)), rowsFingerprint: fingerprintOf(actualSum) };
   }
   // Row hashes of differing segments are read over up to three connections side by side.
@@ -70,7 +71,7 @@ export async function compareRows(input: CompareRowsInput): Promise<RowCompariso
       return { result, comparison: withBytes(result.comparison, forkBytes()), rowsFingerprint: fingerprintOf(result.actualSum) };
     }
     // both: the full read first, then the checksums over the source read again; they must agree.
-    const full = await fullRead(input, compared, input.source);
+    const full = await fullRead(input, reader, compared, input.source, true);
     const source = await input.reread();
     // The source's rows were fingerprinted on the first pass.
     const { onDesiredRow: _fingerprinted, ...again } = input;
@@ -102,18 +103,14 @@ function fullComparison(reason: string, rowsRead = 0): Comparison {
   return { method: 'full', reason, segments: 0, segmentsRead: 0, rowHashesRead: 0, rowsRead };
 }
 
-/** The full read, hashing each destination row as the server would (the rows fingerprint). */
-async function fullRead(input: CompareRowsInput, compared: ReturnType<typeof checksumColumns>, source: AsyncIterable<SourceRow>) {
+/** The full read; with `hashing`, each destination row hashed as the server would (the rows fingerprint). */
+async function fullRead(input: CompareRowsInput, reader: SegmentReader, compared: ReturnType<typeof checksumColumns>, source: AsyncIterable<SourceRow>, hashing: boolean) {
   const actualSum = new HashSum();
   const hashRow = rowHasher(compared, 'destination');
-  const result = await diffSync({
-    ...input,
-    source,
-    ...(input.live ? { actual: readActualRows(input.db, { table: input.live.name, columns: input.columns }) } : {}),
-    onActualPage: (page: readonly Row[]) => {
-      for (const row of page) actualSum.add(hashRow(row));
-    },
-  });
+  const onActualPage = (page: readonly Row[]) => {
+    for (const row of page) actualSum.add(hashRow(row));
+  };
+  const result = await diffSync({ ...input, source, actual: reader.allRows(), ...(hashing ? { onActualPage } : {}) });
   return { result, actualSum };
 }
 

@@ -11,7 +11,7 @@ import type { RunReport } from './apply/run-report.js';
 import { lockTables, type HeldTableLocks } from './apply/table-locks.js';
 import { sessionsOf, type Destinations } from './destinations.js';
 import { keyValuesEqual } from './introspect/collation-probe.js';
-import type { CompareMethod, Config, SyncConfig } from './manifest/types.js';
+import { COMPARE_METHODS, type CompareMethod, type Config, type SyncConfig } from './manifest/types.js';
 import { PssyncError } from './model/errors.js';
 import { destinationIdentity } from './plan/fingerprint.js';
 import type { Plan } from './plan/plan.js';
@@ -44,8 +44,6 @@ export function selectSyncs(config: Config, names: readonly string[] | undefined
   }
   return config.syncs.filter((sync) => names.includes(sync.name));
 }
-
-const COMPARE_METHODS: readonly CompareMethod[] = ['auto', 'checksum', 'full', 'both'];
 
 /**
  * How a sync's rows are compared: `options.compare` (`--compare`), else the manifest's `compare`,

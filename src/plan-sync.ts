@@ -71,6 +71,7 @@ export async function planSync(config: Config, sync: SyncConfig, destinations: D
       db,
       live,
       compare: options.compare,
+      fingerprinting,
       source: records.all,
       reread: async () => (await prepareSource(sync, source, target)).records.all,
       columns,

@@ -8,7 +8,7 @@ import { planCommand } from './commands/plan.js';
 import { showCommand } from './commands/show.js';
 import { validateCommand } from './commands/validate.js';
 import { verifyCommand } from './commands/verify.js';
-import { withCompare } from './load.js';
+import { COMPARE_METHODS } from '../manifest/types.js';
 import { errorJson, formatError } from './errors.js';
 import { processIo, type CliIo } from './io.js';
 import type { PlanFormat } from './render-plan.js';
@@ -23,10 +23,9 @@ const withFormat = <T>(command: Argv<T>) =>
     .option('format', { choices: FORMATS, default: 'text' as PlanFormat, description: 'Output format on stdout' })
     .option('samples', { type: 'number', description: 'Sample rows per operation in Markdown (default 0: PR comments can leak personal data)' });
 
-const COMPARE = ['auto', 'checksum', 'full', 'both'] as const;
 const withCompareOption = <T>(command: Argv<T>) =>
   command.option('compare', {
-    choices: COMPARE,
+    choices: COMPARE_METHODS,
     description: 'How rows are compared: checksum (segment checksums, read only what differs), full (read every row), both (a self-check), auto (default: the manifest\'s compare, else checksum where it can be exact)',
   });
 
@@ -120,7 +119,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       (args) =>
         run(
           () =>
-            verifyCommand({ ...optional('file', args.file), ...optional('sync', args.sync), format: args.format, samples: args.samples }, io, (config) => withCompare(config, args.compare)),
+            verifyCommand({ ...optional('file', args.file), ...optional('sync', args.sync), ...optional('compare', args.compare), format: args.format, samples: args.samples }, io),
           args.format === 'json',
         ),
     )

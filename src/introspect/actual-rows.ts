@@ -7,6 +7,7 @@ import { bytesOf } from '../model/byte-string.js';
 import { quoteId } from '../model/identifiers.js';
 import { isBinaryFamily, isCharacterFamily } from '../model/column-type.js';
 import type { Row } from '../model/row.js';
+import type { KeyRange, KeyValues } from '../model/segment.js';
 import type { TargetColumn } from '../mapping/target-columns.js';
 
 /** Rows per keyset page: small enough that a page waiting for its source rows stays cheap (issue 7). */
@@ -115,6 +116,24 @@ export function scopedTable(table: string, columns: readonly TargetColumn[]): Sc
   };
 }
 
+/** A key range inside the sync's scope: its WHERE terms and their parameters. */
+export function rangeTerms(scoped: ScopedTable, range: KeyRange, after?: KeyValues): { terms: string[]; params: SqlValue[] } {
+  const terms = [...scoped.scopeSql];
+  const params: SqlValue[] = [...scoped.scopeParams];
+  const bound = (values: KeyValues, op: '<' | '>' | '>=') => {
+    terms.push(tuplePredicate(scoped.keys, scoped.placeholders, op));
+    params.push(...tupleParams(scoped.keyParams(values)));
+  };
+  if (after) bound(after, '>');
+  else if (range.from) bound(range.from, '>=');
+  if (range.to) bound(range.to, '<');
+  return { terms, params };
+}
+
+export function whereClause(terms: readonly string[]): string {
+  return terms.length ? ` WHERE ${terms.join(' AND ')}` : '';
+}
+
 export async function* readActualRows(db: Db, query: ActualRowsQuery): AsyncGenerator<Row[]> {
   const scoped = scopedTable(query.table, query.columns);
   const { present, keys } = scoped;
@@ -124,21 +143,27 @@ export async function* readActualRows(db: Db, query: ActualRowsQuery): AsyncGene
   const order = ` ORDER BY ${keys.map(quoteId).join(', ')} LIMIT ${query.pageRows ?? READ_PAGE_ROWS}`;
   const toTargetOrder = targetOrder(query.columns, present);
   const pageRows = query.pageRows ?? READ_PAGE_ROWS;
-  const fetch = (lastKey: readonly SqlValue[] | undefined): Promise<SqlRow[]> => {
-    const where = [...scoped.scopeSql, ...(lastKey ? [tuplePredicate(keys, scoped.placeholders, '>')] : [])];
-    const sql = `${select}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}${order}`;
-    return db.query(sql, [...scoped.scopeParams, ...(lastKey ? tupleParams(lastKey) : [])], readOptions);
+  const fetch = (after: KeyValues | undefined): Promise<SqlRow[]> => {
+    const { terms, params } = rangeTerms(scoped, {}, after);
+    return db.query(`${select}${whereClause(terms)}${order}`, params, readOptions);
   };
+  const lastKey = (last: SqlRow): KeyValues => keyPositions.map((position) => last[position] ?? null);
+  for await (const page of readAhead(fetch, pageRows, lastKey)) yield toTargetOrder(page);
+}
 
+/**
+ * Keyset pages, read ahead (issue 7): the next page is asked for as soon as one arrives, so the
+ * server prepares it while this one is used. `fetch(after)` reads the page after a key (the first
+ * page without one); a page shorter than `pageRows` is the last.
+ */
+export async function* readAhead<Key>(fetch: (after: Key | undefined) => Promise<SqlRow[]>, pageRows: number, keyOf: (last: SqlRow) => Key): AsyncGenerator<SqlRow[]> {
   let pending: Promise<SqlRow[]> | undefined = fetch(undefined);
   while (pending) {
     const page: SqlRow[] = await pending;
     if (page.length === 0) return;
-    // Read ahead (issue 7): the server prepares the next page while this one is compared.
-    const last = page[page.length - 1]!;
-    pending = page.length < pageRows ? undefined : fetch(scoped.keyParams(keyPositions.map((position) => last[position] ?? null)));
+    pending = page.length < pageRows ? undefined : fetch(keyOf(page[page.length - 1]!));
     pending?.catch(() => undefined); // awaited on the next turn; an error surfaces there
-    yield toTargetOrder(page);
+    yield page;
   }
 }
 

@@ -8,9 +8,9 @@ import type { Db, SqlRow, SqlValue } from '../db/connection.js';
 import { quoteId } from '../model/identifiers.js';
 import { hashSumSql, rowHashSql, type ChecksumColumn, type RowHash } from '../model/row-checksum.js';
 import type { Row } from '../model/row.js';
-import type { KeyRange, KeyValues, RowHashEntry, Segment, SegmentChecksum, SegmentReader } from '../model/segment.js';
+import type { KeyValues, RowHashEntry, Segment, SegmentChecksum, SegmentReader } from '../model/segment.js';
 import type { TargetColumn } from '../mapping/target-columns.js';
-import { readActualRows, readOptionsFor, scopedTable, selectExpression, targetOrder, tupleParams, tuplePredicate, type ScopedTable } from './actual-rows.js';
+import { rangeTerms, readActualRows, readAhead, readOptionsFor, scopedTable, selectExpression, targetOrder, tupleParams, tuplePredicate, whereClause, type ScopedTable } from './actual-rows.js';
 
 const HASH_COLUMN = 'pssync_row_hash';
 
@@ -34,29 +34,15 @@ function partSql(scoped: ScopedTable, cuts: readonly KeyValues[]): { sql: string
   return { sql: `CASE ${whens.join(' ')} ELSE ${cuts.length} END`, params };
 }
 
-/** The WHERE clause of a segment inside the sync's scope (after a key, for the next page), and its parameters. */
+/** A segment inside the sync's scope (after a key, for the next page): its WHERE clause and parameters. */
 function segmentWhere(scoped: ScopedTable, segment: Segment, after?: KeyValues): { sql: string; params: SqlValue[] } {
-  const { sql, params } = rangeWhere(scoped, segment.range, after);
-  const terms = sql ? [sql.slice(' WHERE '.length)] : [];
+  const { terms, params } = rangeTerms(scoped, segment.range, after);
   for (const filter of segment.filters) {
     const part = partSql(scoped, filter.cuts);
     terms.push(`${part.sql} IN (${filter.parts.join(', ')})`);
     params.push(...part.params);
   }
-  return { sql: terms.length ? ` WHERE ${terms.join(' AND ')}` : '', params };
-}
-
-function rangeWhere(scoped: ScopedTable, range: KeyRange, after?: KeyValues): { sql: string; params: SqlValue[] } {
-  const terms = [...scoped.scopeSql];
-  const params: SqlValue[] = [...scoped.scopeParams];
-  const bound = (values: KeyValues, op: '<' | '>' | '>=') => {
-    terms.push(tuplePredicate(scoped.keys, scoped.placeholders, op));
-    params.push(...tupleParams(scoped.keyParams(values)));
-  };
-  if (after) bound(after, '>');
-  else if (range.from) bound(range.from, '>=');
-  if (range.to) bound(range.to, '<');
-  return { sql: terms.length ? ` WHERE ${terms.join(' AND ')}` : '', params };
+  return { sql: whereClause(terms), params };
 }
 
 export function segmentReader(db: Db, table: string, columns: readonly TargetColumn[], compared: readonly ChecksumColumn[]): SegmentReader {
@@ -80,12 +66,12 @@ export function segmentReader(db: Db, table: string, columns: readonly TargetCol
   };
 
   const marks = async (start: KeyValues | undefined, rows: number, step: number): Promise<Row[]> => {
-    const where = rangeWhere(scoped, start ? { from: start } : {});
+    const { terms, params } = rangeTerms(scoped, start ? { from: start } : {});
     // Numbered inside a page of the next rows (LIMIT): the server reads that many index entries.
-    const page = `SELECT ${keyList}${from}${where.sql} ORDER BY ${keyList} LIMIT ${rows + 1}`;
+    const page = `SELECT ${keyList}${from}${whereClause(terms)} ORDER BY ${keyList} LIMIT ${rows + 1}`;
     const numbered = `SELECT ${keyList}, ROW_NUMBER() OVER (ORDER BY ${keyList}) AS pssync_row FROM (${page}) AS pssync_page`;
     const sql = `SELECT ${keyList} FROM (${numbered}) AS pssync_numbered WHERE MOD(pssync_row - 1, ${step}) = 0 ORDER BY pssync_row`;
-    return (await db.query(sql, where.params, keyReadOptions)) as Row[];
+    return (await db.query(sql, params, keyReadOptions)) as Row[];
   };
 
   async function* rowHashes(segment: Segment): AsyncGenerator<RowHashEntry[]> {
@@ -96,13 +82,8 @@ export function segmentReader(db: Db, table: string, columns: readonly TargetCol
       const sql = `SELECT ${keyColumns.map(selectExpression).join(', ')}, UNHEX(${rowHashSql(compared)}) AS ${HASH_COLUMN}${from}${where.sql} ORDER BY ${keyList} LIMIT ${HASH_PAGE_ROWS}`;
       return db.query(sql, where.params, hashReadOptions);
     };
-    let pending: Promise<SqlRow[]> | undefined = fetch(undefined);
-    while (pending) {
-      const rows: SqlRow[] = await pending;
-      if (rows.length === 0) return;
-      // Read ahead: the server computes the next page while this one is matched.
-      pending = rows.length < HASH_PAGE_ROWS ? undefined : fetch(rows[rows.length - 1]!.slice(0, keyCount));
-      pending?.catch(() => undefined); // awaited on the next turn; an error surfaces there
+    // The server computes the next page's hashes while this one is matched.
+    for await (const rows of readAhead(fetch, HASH_PAGE_ROWS, (last) => last.slice(0, keyCount))) {
       yield rows.map((row) => ({ key: row.slice(0, keyCount) as Row, hash: bytesHash(row[keyCount] ?? '') }));
     }
   }
@@ -110,18 +91,11 @@ export function segmentReader(db: Db, table: string, columns: readonly TargetCol
   const rowsByKeys = async (keys: readonly Row[]): Promise<Row[]> => {
     if (keys.length === 0) return [];
     const params: SqlValue[] = [...scoped.scopeParams];
-    let match: string;
-    if (scoped.keys.length === 1) {
-      match = `${quoteId(scoped.keys[0]!)} IN (${keys.map(() => scoped.placeholders[0]).join(', ')})`;
-      for (const key of keys) params.push(...scoped.keyParams(key));
-    } else {
-      // OR of equalities: the form every server turns into index lookups.
-      const one = `(${scoped.keys.map((key, index) => `${quoteId(key)} = ${scoped.placeholders[index]}`).join(' AND ')})`;
-      match = `(${keys.map(() => one).join(' OR ')})`;
-      for (const key of keys) params.push(...scoped.keyParams(key));
-    }
-    const where = [...scoped.scopeSql, match].join(' AND ');
-    const sql = `SELECT ${present.map(selectExpression).join(', ')}${from} WHERE ${where} ORDER BY ${keyList}`;
+    for (const key of keys) params.push(...scoped.keyParams(key));
+    // One key column: IN (…); several: an OR of equalities, the form every server turns into index lookups.
+    const one = `(${scoped.keys.map((key, index) => `${quoteId(key)} = ${scoped.placeholders[index]}`).join(' AND ')})`;
+    const match = scoped.keys.length === 1 ? `${quoteId(scoped.keys[0]!)} IN (${keys.map(() => scoped.placeholders[0]).join(', ')})` : `(${keys.map(() => one).join(' OR ')})`;
+    const sql = `SELECT ${present.map(selectExpression).join(', ')}${from}${whereClause([...scoped.scopeSql, match])} ORDER BY ${keyList}`;
     const rows: SqlRow[] = await db.query(sql, params, readOptionsFor(present));
     return toTargetOrder(rows);
   };

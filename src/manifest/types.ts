@@ -154,7 +154,8 @@ export type TableMode = 'insert' | 'update' | 'upsert' | 'mirror';
 export type AudienceMode = 'add' | 'remove' | 'upsert' | 'mirror';
 
 /** How a plan compares destination rows with desired rows: `both` plans both ways and checks they agree. */
-export type CompareMethod = 'auto' | 'checksum' | 'full' | 'both';
+export const COMPARE_METHODS = ['auto', 'checksum', 'full', 'both'] as const;
+export type CompareMethod = (typeof COMPARE_METHODS)[number];
 
 interface SyncBase {
   readonly name: string;

@@ -25,9 +25,12 @@ interface KeyPart {
  * are canonical member spellings and binary values bytes, so they compare exactly.
  */
 function keyParts(columns: readonly TargetColumn[]): KeyPart[] {
-  return columns.flatMap((column, index) =>
-    column.isKey ? [{ index, collation: column.collation !== undefined && COLLATED_KEY_FAMILIES.has(column.type.family) ? column.collation : undefined }] : [],
-  );
+  return columns.flatMap((column, index) => (column.isKey ? [{ index, collation: comparesUnderCollation(column) ? column.collation : undefined }] : []));
+}
+
+/** Whether a key column's key is its text under its collation (a collation key), not the text itself. */
+export function comparesUnderCollation(column: TargetColumn): boolean {
+  return column.collation !== undefined && COLLATED_KEY_FAMILIES.has(column.type.family);
 }
 
 const COLLATED_KEY_FAMILIES: ReadonlySet<string> = new Set(['char', 'varchar', 'text']);

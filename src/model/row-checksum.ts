@@ -91,7 +91,7 @@ export function serverDoubleText(canonical: string): string {
   // JavaScript's positional texts (no exponent) are the server's, but for integers of 16+ digits.
   if (!canonical.includes('e') && (canonical.includes('.') || canonical.length - (canonical.charCodeAt(0) === 45 ? 1 : 0) <= 15)) return canonical;
   const match = /^(-?)(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(canonical);
-  if (!match || canonical === '0') return canonical;
+  if (!match) return canonical;
   const [, sign, whole, fraction = '', exponent = '0'] = match;
   let digits = whole! + fraction;
   let point = whole!.length + Number(exponent);
@@ -107,7 +107,6 @@ export function serverDoubleText(canonical: string): string {
   else text = digits + '0'.repeat(point - length);
   return sign + text;
 }
-
 
 /** The server's hash of a row, as text: the same 64 bits as `rowHasher`, in 16 hex digits. */
 export function rowHashSql(columns: readonly ChecksumColumn[]): string {
@@ -165,7 +164,7 @@ export class HashSum {
     this.count += count;
   }
 
-  /** The sum as the server prints SUM(): decimal digits, '0' for none (the server says NULL). */
+  /** The exact sum (0 for no rows, where the server's SUM() says NULL). */
   get value(): bigint {
     this.fold();
     return this.total;

@@ -5,7 +5,7 @@
  * text by code point with PAD SPACE, bytes bytewise. Where this order were to disagree with the
  * server's, a segment's checksums differ and its rows are read: slower, never wrong.
  */
-import type { RowKey } from '../mapping/row-key.js';
+import { comparesUnderCollation, type RowKey } from '../mapping/row-key.js';
 import type { TargetColumn } from '../mapping/target-columns.js';
 
 type Part = string | number | null;
@@ -29,7 +29,7 @@ export class KeyOrder {
   constructor(columns: readonly TargetColumn[]) {
     const keyColumns = columns.filter((column) => column.isKey);
     this.compares = keyColumns.map(partCompare);
-    this.collated = keyColumns.map(isCollated);
+    this.collated = keyColumns.map(comparesUnderCollation);
   }
 
   of(rowKey: RowKey, keyText: string): OrderKey {
@@ -52,9 +52,9 @@ export class KeyOrder {
 
   /** `items` sorted by their keys (each key computed once). */
   sort(items: Uint32Array, keyOf: (item: number) => OrderKey): Uint32Array {
-    const keys = new Map<number, OrderKey>();
-    for (const item of items) keys.set(item, keyOf(item));
-    return items.slice().sort((a, b) => this.compare(keys.get(a)!, keys.get(b)!));
+    const keys = Array.from(items, keyOf);
+    const positions = Uint32Array.from(keys.keys()).sort((a, b) => this.compare(keys[a]!, keys[b]!));
+    return positions.map((position) => items[position]!);
   }
 
   /** How many of `bounds` (ascending) are at or below `key`. */
@@ -70,10 +70,6 @@ export class KeyOrder {
   }
 }
 
-function isCollated(column: TargetColumn): boolean {
-  return column.collation !== undefined && COLLATED_FAMILIES.has(column.type.family);
-}
-
 function partCompare(column: TargetColumn): PartCompare {
   const family = column.type.family;
   if (NUMERIC_FAMILIES.has(family)) return nullsFirst((a, b) => (typeof a === 'number' && typeof b === 'number' ? a - b : compareNumericText(String(a), String(b))));
@@ -81,7 +77,7 @@ function partCompare(column: TargetColumn): PartCompare {
     const members = new Map((column.type.values ?? []).map((member, index) => [member, index]));
     return nullsFirst((a, b) => (members.get(String(a)) ?? -1) - (members.get(String(b)) ?? -1));
   }
-  if (COLLATED_FAMILIES.has(family) && !isCollated(column)) return nullsFirst((a, b) => compareCodePoints(String(a), String(b), false));
+  if (COLLATED_FAMILIES.has(family) && !comparesUnderCollation(column)) return nullsFirst((a, b) => compareCodePoints(String(a), String(b), false));
   if (COLLATED_FAMILIES.has(family)) {
     // Weight strings: the collation's order, bytewise (and `_bin` collations: code points, PAD SPACE).
     const name = column.collation!.toLowerCase();

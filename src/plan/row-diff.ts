@@ -10,7 +10,7 @@ import { approximateCollations, collationKey, type CollationKeys } from '../mapp
 import { canonicalRead } from '../mapping/canonical-read.js';
 import { ownRow, type DesiredRow, type Row, type Value } from '../model/row.js';
 import { LargeMap } from '../mapping/large-map.js';
-import { hasCollatedKey, keyValuesOnly, makeKeyOf, type RowKey } from '../mapping/row-key.js';
+import { hasCollatedKey, keyRequests, keyValuesOnly, makeKeyOf, type RowKey } from '../mapping/row-key.js';
 import { modeRule, type Mode } from './mode-rules.js';
 import type { RowSpill } from '../model/row-spill.js';
 import { PlannedRowsBuilder, type PlannedRows } from './planned-rows.js';
@@ -94,6 +94,8 @@ export class StreamingRowDiffer {
   private readonly foldingKeys: boolean;
   /** Some key column's key is not its text (a collation key): key values are kept beside the key. */
   private readonly collatedKeys: boolean;
+  /** Collation keys of destination rows (see prepareKeys). */
+  private readonly keys: CollationKeys;
   /** Desired rows not matched yet, in source order. */
   private readonly pendingDesired = new LargeMap<RowKey, DesiredRow>();
   /** Destination rows not matched yet, in key order (as read). */
@@ -129,6 +131,7 @@ export class StreamingRowDiffer {
     this.inserts = new PlannedRowsBuilder(openSpill && (() => openSpill('inserts')), keepChars);
     this.updates = new PlannedRowsBuilder(openSpill && (() => openSpill('updates')), keepChars);
     this.rule = modeRule(mode);
+    this.keys = keys;
     this.keyOf = makeKeyOf(columns, keys);
     this.keyIndexes = columns.flatMap((column, index) => (column.isKey ? [index] : []));
     this.collatedKeys = hasCollatedKey(columns);
@@ -341,9 +344,14 @@ export class StreamingRowDiffer {
     return actual.map((value, index) => canonicalRead(value, this.columns[index]!));
   }
 
-  /** Destination rows with their key values in canonical form: what `keys.prepare` must cover. */
-  canonicalKeyRows(page: readonly Row[]): Row[] {
-    return page.map((row) => this.canonicalKeys(row));
+  /**
+   * Readies the collation keys of destination rows (a page) before they are observed or keyed,
+   * and returns them with their key values in canonical form.
+   */
+  async prepareKeys(page: readonly Row[]): Promise<Row[]> {
+    const rows = page.map((row) => this.canonicalKeys(row));
+    if (this.collatedKeys) await this.keys.prepare(keyRequests(this.columns, rows));
+    return rows;
   }
 
   /** The row with its key values in canonical form (the row itself when they already are). */

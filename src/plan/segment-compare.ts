@@ -7,7 +7,7 @@
  * are unchanged, the others are to be read in full.
  */
 import type { CollationKeys } from '../mapping/collation.js';
-import { hasCollatedKey, keyRequests, makeKeyOf, type RowKey } from '../mapping/row-key.js';
+import { makeKeyOf, type RowKey } from '../mapping/row-key.js';
 import type { TargetColumn } from '../mapping/target-columns.js';
 import type { Row } from '../model/row.js';
 import type { KeyValues, PartFilter, Segment, SegmentChecksum, SegmentReader } from '../model/segment.js';
@@ -49,6 +49,19 @@ export async function scanDestination(reader: SegmentReader): Promise<TopSegment
   }
 }
 
+/**
+ * Tasks 0…count-1 shared among the readers, each reader on one task at a time (a reader is one
+ * connection): the next free reader takes the next task.
+ */
+export async function shareAmong(readers: readonly SegmentReader[], count: number, task: (reader: SegmentReader, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    readers.map(async (reader) => {
+      for (let index = next++; index < count; index = next++) await task(reader, index);
+    }),
+  );
+}
+
 /** Items 0…n-1 grouped by their group number (`sizes`: items per group), each group in item order. */
 function groupBy(groupOf: Uint32Array, sizes: Uint32Array): Uint32Array[] {
   const offsets = new Uint32Array(sizes.length + 1);
@@ -85,7 +98,6 @@ export class SegmentComparison {
   private readonly found: Uint8Array;
   private readonly order: KeyOrder;
   private readonly keyOf;
-  private readonly collated: boolean;
   private readonly keyIndexes: readonly number[];
 
   constructor(
@@ -93,15 +105,14 @@ export class SegmentComparison {
     private readonly readers: readonly SegmentReader[],
     private readonly columns: readonly TargetColumn[],
     private readonly desired: DesiredIndex,
-    /** Puts destination keys in canonical form (the differ's rules). */
+    /** Puts destination keys in canonical form and readies their collation keys (the differ's rules). */
     private readonly differ: StreamingRowDiffer,
-    /** Collation keys of destination keys. */
-    private readonly actualKeys: CollationKeys,
+    /** The differ's collation keys of destination keys. */
+    actualKeys: CollationKeys,
   ) {
     this.found = new Uint8Array(desired.size);
     this.order = new KeyOrder(columns);
     this.keyOf = makeKeyOf(columns, actualKeys);
-    this.collated = hasCollatedKey(columns);
     this.keyIndexes = columns.flatMap((column, index) => (column.isKey ? [index] : []));
   }
 
@@ -135,20 +146,18 @@ export class SegmentComparison {
       sizes[part]! += 1;
     }
     const byPart = groupBy(partOf, sizes);
-    const partSeqsOf = (index: number) => tops[index]!.checksums.map((_, part) => this.order.sort(byPart[firstPart[index]! + part]!, (seq) => this.orderOf(seq)));
-    if (await this.isFullRefresh(tops, partSeqsOf)) {
+    // Each top segment's parts' desired rows, in source order (sorted by key only where compared).
+    const partsOf = (index: number) => tops[index]!.checksums.map((_, part) => byPart[firstPart[index]! + part]!);
+    if (await this.isFullRefresh(tops, partsOf)) {
       this.mostRowsDiffer = true;
       return;
     }
     // Where parts differ, the server hashes their rows while the link carries another segment's.
-    let next = 0;
-    const work = async (reader: SegmentReader) => {
-      for (let index = next++; index < tops.length; index = next++) {
-        const top = tops[index]!;
-        await this.resolve({ reader, fetch: (this.fetchLists[index] = []) }, top.segment, top.cuts, partSeqsOf(index), top.checksums);
-      }
-    };
-    await Promise.all(this.readers.map(work));
+    await shareAmong(this.readers, tops.length, async (reader, index) => {
+      const top = tops[index]!;
+      const partSeqs = partsOf(index).map((seqs) => this.order.sort(seqs, (seq) => this.orderOf(seq)));
+      await this.resolve({ reader, fetch: (this.fetchLists[index] = []) }, top.segment, top.cuts, partSeqs, top.checksums);
+    });
   }
 
   /**
@@ -156,12 +165,12 @@ export class SegmentComparison {
    * than FULL_READ_SHARE of the rows of the first differing part (its row hashes read as a sample).
    * Then reading every row's hash and every row by key would cost more than reading both sides.
    */
-  private async isFullRefresh(tops: readonly TopSegment[], partSeqsOf: (index: number) => Uint32Array[]): Promise<boolean> {
+  private async isFullRefresh(tops: readonly TopSegment[], partsOf: (index: number) => Uint32Array[]): Promise<boolean> {
     let parts = 0;
     let first: { segment: Segment; seqs: Uint32Array } | undefined;
     let differing = 0;
     for (const [index, top] of tops.entries()) {
-      const partSeqs = partSeqsOf(index);
+      const partSeqs = partsOf(index);
       top.checksums.forEach((checksum, part) => {
         parts += 1;
         const mine = this.desired.sum(partSeqs[part]!);
@@ -259,8 +268,7 @@ export class SegmentComparison {
 
   /** Keys as read from the destination, as the desired ones are kept: row key and key text. */
   private async destinationKeys(keys: readonly Row[]): Promise<{ rowKey: RowKey; keyText: string }[]> {
-    const rows = this.differ.canonicalKeyRows(keys.map((key) => widen(key, this.keyIndexes, this.columns.length)));
-    if (this.collated) await this.actualKeys.prepare(keyRequests(this.columns, rows));
+    const rows = await this.differ.prepareKeys(keys.map((key) => widen(key, this.keyIndexes, this.columns.length)));
     return rows.map((row) => {
       const values = this.keyIndexes.map((index) => row[index] ?? null);
       return { rowKey: this.keyOf(row), keyText: values.length === 1 ? (values[0] ?? '') : JSON.stringify(values) };

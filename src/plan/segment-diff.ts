@@ -14,14 +14,14 @@
  */
 import { approximateCollations } from '../mapping/collation.js';
 import { DesiredRowCollector, recordBatches } from '../mapping/desired-rows.js';
-import { hasCollatedKey, keyRequests, type RowKey } from '../mapping/row-key.js';
+import type { RowKey } from '../mapping/row-key.js';
 import { HashSum, rowHasher, type ChecksumColumn } from '../model/row-checksum.js';
 import type { RowSpill } from '../model/row-spill.js';
-import type { Row } from '../model/row.js';
+import type { DesiredRow, Row } from '../model/row.js';
 import type { SegmentReader } from '../model/segment.js';
 import { DesiredIndex } from './desired-index.js';
 import { StreamingRowDiffer } from './row-diff.js';
-import { scanDestination, SegmentComparison } from './segment-compare.js';
+import { scanDestination, SegmentComparison, shareAmong } from './segment-compare.js';
 import type { SyncDiffInput, SyncDiffResult } from './sync-diff.js';
 
 export { TOP_ROWS } from './segment-compare.js';
@@ -78,7 +78,7 @@ export async function diffByChecksums(input: ChecksumDiffInput): Promise<Checksu
     await collector.addBatch(batch, (key) => desired.earlier(key), ({ key, row }) => {
       input.onDesiredRow?.(row.values);
       desired.add(key, row.values, row.line);
-      spill.append([String(row.line), ...row.values]);
+      spill.append(spilledRow(row));
     });
     if (collector.sourceRows - reported >= 10_000) input.onSourceRows?.((reported = collector.sourceRows));
     if (collector.overflowing) break;
@@ -107,26 +107,22 @@ export async function diffByChecksums(input: ChecksumDiffInput): Promise<Checksu
   // Most rows differ (a full refresh): fetching them by key would cost more than reading them, and
   // hold them all in memory. Both sides are streamed through the differ instead, as the full read does.
   if (comparison.mostRowsDiffer) {
-    const prepare = (page: readonly Row[]) => (hasCollatedKey(columns) ? actualKeys.prepare(keyRequests(columns, differ.canonicalKeyRows(page))) : Promise.resolve());
-    stats.rowsRead = await mergeAll(differ, input.reader.allRows(), prepare, spilled.batches(2_048), desired.rowKeys);
+    stats.rowsRead = await mergeAll(differ, input.reader.allRows(), spilled.batches(2_048), desired.rowKeys);
     return { ...result(), comparison: { method: 'checksum', reason: 'most rows differ: both sides read in full', ...stats } };
   }
 
   // 3. The differ: rows that differ, read in full (side by side, observed in key order); then the
   // unmatched desired rows.
-  const collated = hasCollatedKey(columns);
   const toFetch = comparison.toFetch;
   const batches: Row[][] = [];
   for (let index = 0; index < toFetch.length; index += FETCH_KEYS) batches.push(toFetch.slice(index, index + FETCH_KEYS));
   const fetched: Row[][] = [];
-  let next = 0;
-  const fetch = async (reader: SegmentReader) => {
-    for (let index = next++; index < batches.length; index = next++) fetched[index] = await reader.rowsByKeys(batches[index]!);
-  };
-  await Promise.all(readers.map(fetch));
+  await shareAmong(readers, batches.length, async (reader, index) => {
+    fetched[index] = await reader.rowsByKeys(batches[index]!);
+  });
   for (const rows of fetched) {
     stats.rowsRead += rows.length;
-    if (collated) await actualKeys.prepare(keyRequests(columns, differ.canonicalKeyRows(rows)));
+    await differ.prepareKeys(rows);
     for (const row of rows) differ.observe(row);
   }
   differ.endOfActual();
@@ -135,12 +131,21 @@ export async function diffByChecksums(input: ChecksumDiffInput): Promise<Checksu
   const unmatched = desired.size - comparison.unchanged;
   for await (const batch of unmatched > 0 ? spilled.batches(2_048) : []) {
     for (const row of batch) {
-      if (!comparison.isUnchanged(seq)) differ.addDesired(desired.rowKeys[seq]!, { values: row.slice(1), line: Number(row[0]) });
+      if (!comparison.isUnchanged(seq)) differ.addDesired(desired.rowKeys[seq]!, desiredRowOf(row));
       seq += 1;
     }
   }
   differ.addUnchanged(comparison.unchanged);
   return result();
+}
+
+/** A desired row as the spill keeps it: its line first, then its values. */
+function spilledRow(row: DesiredRow): Row {
+  return [String(row.line), ...row.values];
+}
+
+function desiredRowOf(spilled: Row): DesiredRow {
+  return { values: spilled.slice(1), line: Number(spilled[0]) };
 }
 
 /**
@@ -152,8 +157,6 @@ export async function diffByChecksums(input: ChecksumDiffInput): Promise<Checksu
 async function mergeAll(
   differ: StreamingRowDiffer,
   actual: AsyncIterable<Row[]>,
-  /** Readies the collation keys of a destination page (sync-diff.ts does the same). */
-  prepare: (page: readonly Row[]) => Promise<void>,
   desired: AsyncIterable<readonly Row[]>,
   rowKeys: readonly RowKey[],
 ): Promise<number> {
@@ -172,7 +175,7 @@ async function mergeAll(
         continue;
       }
       read += page.value.length;
-      await prepare(page.value);
+      await differ.prepareKeys(page.value);
       for (const row of page.value) differ.observe(row);
       continue;
     }
@@ -181,7 +184,7 @@ async function mergeAll(
       desiredDone = true;
       continue;
     }
-    for (const row of batch.value) differ.addDesired(rowKeys[seq++]!, { values: row.slice(1), line: Number(row[0]) });
+    for (const row of batch.value) differ.addDesired(rowKeys[seq++]!, desiredRowOf(row));
   }
   return read;
 }

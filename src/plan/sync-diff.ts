@@ -10,7 +10,6 @@ import type { Rejection } from '../model/rejection.js';
 import type { Row } from '../model/row.js';
 import type { SourceRow } from '../source/source.js';
 import type { Mode } from './mode-rules.js';
-import { hasCollatedKey, keyRequests } from '../mapping/row-key.js';
 import type { WrittenUniqueKey } from '../mapping/unique-keys.js';
 import { StreamingRowDiffer, type DifferOptions, type RowDiff } from './row-diff.js';
 import type { TargetColumn } from '../mapping/target-columns.js';
@@ -63,7 +62,6 @@ export async function diffSync(input: SyncDiffInput): Promise<SyncDiffResult> {
   // No table: every source row is an added row, none waits for a partner.
   if (input.actual === undefined) differ.endOfActual();
   const collector = new DesiredRowCollector(input.columns, input.maxRejectedRows, collations.reader(), input.uniqueKeys);
-  const collated = hasCollatedKey(input.columns);
   let sourceDone = false;
   let actualDone = input.actual === undefined;
   let stop = false;
@@ -112,7 +110,7 @@ export async function diffSync(input: SyncDiffInput): Promise<SyncDiffResult> {
       for await (const page of input.actual) {
         if (stop) break;
         input.onActualPage?.(page);
-        if (collated) await actualKeys.prepare(keyRequests(input.columns, differ.canonicalKeyRows(page)));
+        await differ.prepareKeys(page);
         for (const row of page) differ.observe(row);
         if (resumeSource && differ.desiredLead < MAX_LEAD / 2) wake('source');
         // Ahead of the source: wait for it, so that destination rows do not pile up.

@@ -3,11 +3,11 @@
  * a plan does (checksums first), and reports what differs under the sync's mode. Exit 0 when
  * everything matches, 2 when something differs, 1 on an error.
  */
-import type { Config } from '../../manifest/types.js';
+import type { CompareMethod, Config } from '../../manifest/types.js';
 import { toVerifyJson, verifyExitCode } from '../../plan/verify.js';
 import { renderVerify } from '../../render/verify.js';
 import type { CliIo } from '../io.js';
-import { loadConfigWithDiagnostics } from '../load.js';
+import { loadConfigWithDiagnostics, withCompare } from '../load.js';
 import { manifestPath } from '../manifest-path.js';
 import { planSession } from '../plan-session.js';
 
@@ -17,16 +17,17 @@ export interface VerifyArgs {
   readonly format: 'text' | 'json';
   /** Show the sample rows' values, not only their keys. */
   readonly samples: boolean;
+  readonly compare?: CompareMethod;
 }
 
-export async function verifyCommand(args: VerifyArgs, io: CliIo, withConfig: (config: Config) => Config = (config) => config): Promise<number> {
+export async function verifyCommand(args: VerifyArgs, io: CliIo): Promise<number> {
   const { config } = await loadConfigWithDiagnostics(io, manifestPath(args.file, io.env, io.cwd));
   if (!config) return 1;
-  return verifyConfig(withConfig(config), args, io);
+  return verifyConfig(withCompare(config, args.compare), args, io);
 }
 
 /** Verifies an already loaded manifest (also `apply --verify`, after the apply). */
-export async function verifyConfig(config: Config, args: Omit<VerifyArgs, 'file'>, io: CliIo): Promise<number> {
+export async function verifyConfig(config: Config, args: Omit<VerifyArgs, 'file' | 'compare'>, io: CliIo): Promise<number> {
   const session = await planSession(io, config, args.sync, true, false);
   try {
     const result = toVerifyJson(session.plan, session.json, args.samples);
