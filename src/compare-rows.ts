@@ -10,7 +10,10 @@ import { estimateRows } from './introspect/introspect.js';
 import { segmentReader } from './introspect/segment-checksums.js';
 import type { SegmentReader } from './model/segment.js';
 import type { CompareMethod } from './manifest/types.js';
-import type { KeyCollations } from './mapping/collation.js';
+import type { CollationKeys, KeyCollations } from './mapping/collation.js';
+import { integerKeyColumns, keyRequests, makeKeyOf } from './mapping/row-key.js';
+import type { TargetColumn } from './mapping/target-columns.js';
+import { describePartition, slotOfKey, type Partition } from './model/partition.js';
 import { errorMessage, PssyncError } from './model/errors.js';
 import { HashSum, rowHasher } from './model/row-checksum.js';
 import type { Row } from './model/row.js';
@@ -50,9 +53,15 @@ export async function compareRows(input: CompareRowsInput): Promise<RowCompariso
     const result = await diffSync(input);
     return { result, comparison: withBytes(fullComparison('the table does not exist yet')), rowsFingerprint: fingerprintOf(new HashSum()) };
   }
-  const blocker = checksumBlocker(columns, input.collations.exact);
-  const chosen = chooseMethod(input.compare, blocker, input.compare === 'auto' && !blocker ? await estimateRows(db, live.name) : undefined);
-  const reader = segmentReader(db, live.name, columns, compared);
+  const { partition } = input;
+  const partitioned = partition !== undefined && partition.count > 1;
+  // The server chooses a partition's rows for integer keys; for other keys the client does, from every row.
+  const clientPartition = partitioned && !integerKeyColumns(columns);
+  const blocker = checksumBlocker(columns, input.collations.exact) ?? (clientPartition ? `${describePartition(partition)} of a key that is not an integer: its rows are chosen as they are read` : undefined);
+  const estimate = input.compare === 'auto' && !blocker ? await estimateRows(db, live.name) : undefined;
+  const chosen = chooseMethod(input.compare, blocker, estimate === undefined ? undefined : Math.round(estimate / (partition?.count ?? 1)));
+  const serverReader = segmentReader(db, live.name, columns, compared, partition);
+  const reader = clientPartition ? { ...serverReader, allRows: () => partitionRows(serverReader.allRows(), columns, input.collations.reader(), partition) } : serverReader;
   // A server that cannot run the segment queries (a window function: not routable in a sharded
   // Vitess keyspace) is found out before the source is read, and read in full instead.
   const refused = chosen.method === 'full' ? undefined : await segmentQueriesRefused(reader);
@@ -63,7 +72,7 @@ export async function compareRows(input: CompareRowsInput): Promise<RowCompariso
   }
   // Row hashes of differing segments are read over up to three connections side by side.
   const forks = db.fork ? await Promise.all(Array.from({ length: EXTRA_READERS }, () => db.fork!())) : [];
-  const moreReaders = forks.map((fork) => segmentReader(fork, live.name, columns, compared));
+  const moreReaders = forks.map((fork) => segmentReader(fork, live.name, columns, compared, partition));
   const forkBytes = () => forks.reduce((sum, fork) => sum + (fork.bytesRead?.() ?? 0), 0);
   try {
     if (chosen.method === 'checksum') {
@@ -81,6 +90,17 @@ export async function compareRows(input: CompareRowsInput): Promise<RowCompariso
     return { result, comparison: withBytes(result.comparison, forkBytes()), rowsFingerprint: fingerprintOf(result.actualSum) };
   } finally {
     await Promise.all(forks.map((fork) => fork.close()));
+  }
+}
+
+/** Destination pages cut to a partition's rows, by the same row key the differ matches them by. */
+async function* partitionRows(pages: AsyncIterable<Row[]>, columns: readonly TargetColumn[], keys: CollationKeys, partition: Partition): AsyncGenerator<Row[]> {
+  const keyOf = makeKeyOf(columns, keys);
+  const slot = partition.index - 1;
+  for await (const page of pages) {
+    const requests = keyRequests(columns, page);
+    if (requests.size > 0) await keys.prepare(requests);
+    yield page.filter((row) => slotOfKey(keyOf(row), partition.count) === slot);
   }
 }
 

@@ -73,6 +73,7 @@ export async function makePlan(config: Config, destinations: Destinations, optio
     manifestDigest: config.digest,
     createdAt: now().toISOString(),
     partial: selected.length !== config.syncs.length,
+    ...(config.partition ? { partition: config.partition } : {}),
     destinations: Object.fromEntries(
       [...new Set(selected.map((sync) => sync.destination))].map((name) => [name, destinationIdentity(config.destinations.get(name)!)]),
     ),
@@ -108,7 +109,7 @@ export async function applyUnderLocks<Planned extends { readonly plan: Plan }>(c
   let locks: HeldTableLocks | undefined;
   try {
     const sessionFor = sessionsOf(config, destinations);
-    locks = await lockTables(selectSyncs(config, flow.syncs), sessionFor, { timeoutSeconds: flow.lockTimeoutSeconds, ...(flow.onLockWait ? { onWait: flow.onLockWait } : {}) });
+    locks = await lockTables(selectSyncs(config, flow.syncs), sessionFor, { timeoutSeconds: flow.lockTimeoutSeconds, ...(flow.onLockWait ? { onWait: flow.onLockWait } : {}), ...(config.partition ? { partition: config.partition } : {}) });
     const planned = await flow.plan();
     const stop = await flow.review(planned);
     if (stop !== undefined) return { code: stop };

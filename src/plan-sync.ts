@@ -42,12 +42,12 @@ export async function planSync(config: Config, sync: SyncConfig, destinations: D
 
   onProgress({ sync: sync.name, step: 'introspect' });
   const live = await introspectTable(db, sync.table, { jsonIsLongtext: facts.dialect.caps.jsonIsLongtext });
-  const leftovers = await listStagingTables(db, stagingPrefixFor(sync.table));
+  const leftovers = await listStagingTables(db, stagingPrefixFor(sync.table, config.partition));
 
   onProgress({ sync: sync.name, step: 'read' });
   const sourceFile = fingerprinting ? fileFingerprint(source) : Promise.resolve(undefined);
   const fingerprints = { source: '', schema: schemaFingerprint(live), rows: '' };
-  const base = { name: sync.name, kind: sync.kind, destination: sync.destination, table: sync.table, mode: sync.mode, strategy: sync.strategy, safety: sync.safety, ...(sync.kind === 'audience' ? { audience: sync.audience } : {}) };
+  const base = { name: sync.name, kind: sync.kind, destination: sync.destination, table: sync.table, mode: sync.mode, strategy: sync.strategy, safety: sync.safety, ...(sync.kind === 'audience' ? { audience: sync.audience } : {}), ...(config.partition ? { partition: config.partition } : {}) };
   const warnings: Diagnostic[] = leftovers.length
     ? [{ code: 'PSSYNC_W_STAGING_LEFTOVER', severity: 'warning', sync: sync.name, message: `staging table(s) ${leftovers.join(', ')} left by an earlier run that did not finish; the next apply of this sync drops them` }]
     : [];
@@ -84,6 +84,7 @@ export async function planSync(config: Config, sync: SyncConfig, destinations: D
       openDesiredSpill: () => openSpillFile(`sync "${sync.name}" desired rows`),
       collations,
       uniqueKeys,
+      ...(config.partition ? { partition: config.partition } : {}),
     });
     const rejected = rejectionDiagnostics(sync, source, desired.rejections);
     const { inserts, updates, deletes } = desired.diff.ops;
@@ -106,6 +107,7 @@ export async function planSync(config: Config, sync: SyncConfig, destinations: D
       comparison,
       ...(uniqueKeys.length > 0 ? { uniqueKeys } : {}),
       sourceRows: desired.sourceRows,
+      ...(config.partition ? { otherPartitionRows: desired.otherPartitionRows } : {}),
       rejections: desired.rejections,
       diagnostics: [...early, ...rejected],
     };

@@ -24,6 +24,22 @@ export interface AddColumns {
 /** The columns an add_columns change adds, with type and nullability apart; undefined for CREATE TABLE. */
 export function addedColumnsOf(change: SchemaChange): AddColumns | undefined {
   if (change.kind !== 'add_columns') return undefined;
+  return columnsOf(change);
+}
+
+/**
+ * A CREATE TABLE that found the table made by another writer — a sibling partitioned apply of the
+ * same manifest (issue 15) — is benign when that table has every column planned, defined the same.
+ */
+export function createdTableMismatch(change: SchemaChange & { kind: 'create_table' }, live: TableSpec | undefined, dialect: Dialect): string | undefined {
+  const mismatch = raceMismatch(columnsOf(change), live, dialect);
+  if (mismatch) return mismatch;
+  const planned = change.primaryKey.map((name) => name.toLowerCase()).join(', ');
+  const found = live!.primaryKey.map((name) => name.toLowerCase()).join(', ');
+  return planned === found ? undefined : `the table's primary key is (${found}), not (${planned}) as planned`;
+}
+
+function columnsOf(change: SchemaChange): AddColumns {
   const columns = change.columns.map(({ name, definition }) => {
     const notNull = definition.endsWith(' NOT NULL');
     return { name, type: notNull ? definition.slice(0, -' NOT NULL'.length) : definition, notNull };

@@ -7,13 +7,25 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/connection.js';
 import { errorMessage, PssyncError } from '../model/errors.js';
+import type { Partition } from '../model/partition.js';
 
 /** Lock names are limited to 64 characters; a hash keeps long database/table names apart. */
 export function lockName(database: string, table: string): string {
   const readable = `pssync:${database}.${table}`;
   // Characters, not UTF-16 units, count for MySQL; ASCII-only readable names keep it simple.
   if (readable.length <= 64 && /^[\x20-\x7e]*$/.test(readable)) return readable;
+  return hashedName(database, table);
+}
+
+function hashedName(database: string, table: string): string {
   return `pssync:${createHash('sha256').update(`${database}.${table}`).digest('hex').slice(0, 40)}`;
+}
+
+/** The lock of one partition of a table: the table's lock name and `#K/N`. */
+export function partitionLockName(database: string, table: string, partition: Partition): string {
+  const suffix = `#${partition.index}/${partition.count}`;
+  const base = lockName(database, table);
+  return base.length + suffix.length <= 64 ? `${base}${suffix}` : `${hashedName(database, table)}${suffix}`;
 }
 
 export interface TableLock {
@@ -34,10 +46,12 @@ export interface LockOptions {
   readonly keepAliveMs?: number;
   /** Told who holds the lock when this apply starts waiting for it. */
   readonly onWait?: (holder: string) => void;
+  /** The lock's name (default: the table's, lockName). */
+  readonly name?: string;
 }
 
 export async function acquireTableLock(db: Db, database: string, table: string, options: LockOptions): Promise<TableLock> {
-  const name = lockName(database, table);
+  const name = options.name ?? lockName(database, table);
   const timeout = Math.max(0, Math.floor(options.timeoutSeconds));
   let waited = false;
   let holder: string | undefined;

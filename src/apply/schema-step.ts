@@ -7,7 +7,7 @@ import { ER_DUP_FIELDNAME, ER_TABLE_EXISTS, errorNumber, type Dialect } from '..
 import { introspectTable } from '../introspect/introspect.js';
 import { errorMessage, PssyncError } from '../model/errors.js';
 import { schemaChangeSql, type SchemaChange } from '../plan/schema-change.js';
-import { addedColumnsOf, raceMismatch } from './ddl-race.js';
+import { addedColumnsOf, createdTableMismatch, raceMismatch } from './ddl-race.js';
 import type { StatementRunner } from './statement-runner.js';
 
 export async function runSchemaChange(runner: StatementRunner, dialect: Dialect, change: SchemaChange, ddl: readonly string[]): Promise<void> {
@@ -18,6 +18,12 @@ export async function runSchemaChange(runner: StatementRunner, dialect: Dialect,
       doneOnRetry: (error) => errorNumber(error) === ER_TABLE_EXISTS && change.kind === 'create_table',
     });
   } catch (error) {
+    if (errorNumber(error) === ER_TABLE_EXISTS && change.kind === 'create_table') {
+      const live = await introspectTable(runner.asDb(), change.table, { jsonIsLongtext: dialect.caps.jsonIsLongtext });
+      const mismatch = createdTableMismatch(change, live, dialect);
+      if (mismatch === undefined) return;
+      throw new PssyncError('PSSYNC_E_SQL', `\`CREATE TABLE ${change.table}\` found the table made by another writer: ${mismatch}; the table was not changed`, { table: change.table }, { cause: error });
+    }
     if (errorNumber(error) === ER_DUP_FIELDNAME) {
       const added = addedColumnsOf(change);
       const live = added ? await introspectTable(runner.asDb(), added.table, { jsonIsLongtext: dialect.caps.jsonIsLongtext }) : undefined;

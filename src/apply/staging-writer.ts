@@ -42,7 +42,7 @@ interface Segment {
 
 export function stagingWriter(context: WriteContext): Writer {
   const { plan, run } = context;
-  const staging = stagingTableName(plan.table, context.runId);
+  const staging = stagingTableName(plan.table, context.runId, plan.partition);
   const ops = plan.rows!.ops;
   const segments: Segment[] = [];
   let nextPk = 1;

@@ -147,7 +147,7 @@ class SyncWrite {
   /** Holding the table's lock, any staging table of this table belongs to a dead run. */
   private async dropLeftovers(): Promise<void> {
     const runner = this.runner!;
-    for (const leftover of await listStagingTables(runner.asDb(), stagingPrefixFor(this.sync.table))) {
+    for (const leftover of await listStagingTables(runner.asDb(), stagingPrefixFor(this.sync.table, this.sync.partition))) {
       await runner.execute(dropTableSql(leftover), [], { label: `dropping staging table \`${leftover}\` left by an earlier run` });
       this.droppedLeftovers.push(leftover);
     }

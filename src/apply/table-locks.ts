@@ -10,7 +10,9 @@
  */
 import type { Db } from '../db/connection.js';
 import { tableKey } from '../plan/table-plan.js';
-import { acquireTableLock, lockName, type TableLock } from './lock.js';
+import type { Partition } from '../model/partition.js';
+import { lockName, type TableLock } from './lock.js';
+import { lockTableOrPartition } from './partition-locks.js';
 
 export interface LockTarget {
   readonly destination: string;
@@ -27,6 +29,8 @@ export interface LockAllOptions {
   readonly timeoutSeconds: number;
   /** Told when this apply starts waiting for a table another apply holds. */
   readonly onWait?: (table: string, holder: string) => void;
+  /** A partitioned apply locks its partition of each table (partition-locks.ts). */
+  readonly partition?: Partition;
 }
 
 /** The locks one apply holds, by destination and table. */
@@ -61,10 +65,11 @@ export async function lockTables(
       // Each lock on a connection of its own: the write connection may be lost and reopened.
       const { db } = target.session;
       const lockDb = db.fork ? await db.fork() : db;
-      const lock = await acquireTableLock(lockDb, target.session.database, target.table, {
+      const lock = await lockTableOrPartition(lockDb, target.session.database, target.table, {
         timeoutSeconds: options.timeoutSeconds,
         ownsConnection: lockDb !== db,
         onWait: (holder) => options.onWait?.(target.table, holder),
+        ...(options.partition ? { partition: options.partition } : {}),
       });
       held.set(key, lock);
     }

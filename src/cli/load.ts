@@ -1,4 +1,5 @@
 /** Loads the manifest for a command and prints its diagnostics; undefined means "stop, exit 1". */
+import { parsePartition, type Partition } from '../model/partition.js';
 import { relative } from 'node:path';
 import { loadManifest } from '../manifest/load.js';
 import type { CompareMethod, Config } from '../manifest/types.js';
@@ -26,6 +27,12 @@ export async function loadConfigWithDiagnostics(io: CliIo, file: string): Promis
 }
 
 /** The manifest with every sync's `compare` replaced (`--compare`), or as it is. */
+/** `--partition K/N` (parsed: model/partition.ts) on every sync of the manifest. */
+export function withPartition(config: Config, partition: string | Partition | undefined): Config {
+  if (partition === undefined) return config;
+  return { ...config, partition: typeof partition === 'string' ? parsePartition(partition) : partition };
+}
+
 export function withCompare(config: Config, compare: CompareMethod | undefined): Config {
   if (!compare) return config;
   return { ...config, syncs: config.syncs.map((sync) => ({ ...sync, compare })) };

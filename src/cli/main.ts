@@ -29,6 +29,12 @@ const withCompareOption = <T>(command: Argv<T>) =>
     description: 'How rows are compared: checksum (segment checksums, read only what differs), full (read every row), both (a self-check), auto (default: the manifest\'s compare, else checksum where it can be exact)',
   });
 
+const withPartitionOption = <T>(command: Argv<T>) =>
+  command.option('partition', {
+    type: 'string',
+    description: 'Only partition K of N of every sync\'s keys, e.g. 2/4 (a stable hash of the key; for N workers run in parallel: docs/scale-out.md)',
+  });
+
 const optional = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } =>
   (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 
@@ -61,7 +67,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       'plan',
       'Show the DDL and row operations apply would run (read-only)',
       (command) =>
-        withCompareOption(withFormat(withSync(withFile(command))))
+        withPartitionOption(withCompareOption(withFormat(withSync(withFile(command)))))
           .option('out', { type: 'string', description: 'Save the plan to this file, for `pssync apply PLANFILE`' })
           .option('detailed-exitcode', { type: 'boolean', default: false, description: 'Exit 2 when the plan has changes, 0 when none' }),
       (args) =>
@@ -74,6 +80,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
                 ...optional('samples', args.samples),
                 ...optional('out', args.out),
                 ...optional('compare', args.compare),
+                ...optional('partition', args.partition),
                 format: args.format,
                 detailedExitcode: args['detailed-exitcode'],
               },
@@ -86,7 +93,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       'apply [planfile]',
       'Plan and write the changes (or apply a plan saved with plan --out)',
       (command) =>
-        withCompareOption(withSync(withFile(command)))
+        withPartitionOption(withCompareOption(withSync(withFile(command))))
           .positional('planfile', { type: 'string', description: 'A plan file from `pssync plan --out`' })
           .option('auto-approve', { type: 'boolean', default: false, description: 'Apply without asking (required without a TTY)' })
           .option('allow-deletes', { type: 'boolean', default: false, description: 'Allow deletes beyond the safety thresholds and a mirror of an empty source' })
@@ -104,6 +111,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
               lockTimeout: args['lock-timeout'],
               verify: args.verify,
               ...optional('compare', args.compare),
+              ...optional('partition', args.partition),
             },
             io,
           ),
@@ -113,13 +121,13 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       'verify',
       'Compare the destination with the manifest\'s desired rows (read-only): exit 0 when they match, 2 when they differ, 1 on error',
       (command) =>
-        withCompareOption(withSync(withFile(command)))
+        withPartitionOption(withCompareOption(withSync(withFile(command))))
           .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, description: 'Output format on stdout' })
           .option('samples', { type: 'boolean', default: false, description: 'Show the values of the sample rows (default: their keys only, as output may be logged)' }),
       (args) =>
         run(
           () =>
-            verifyCommand({ ...optional('file', args.file), ...optional('sync', args.sync), ...optional('compare', args.compare), format: args.format, samples: args.samples }, io),
+            verifyCommand({ ...optional('file', args.file), ...optional('sync', args.sync), ...optional('compare', args.compare), ...optional('partition', args.partition), format: args.format, samples: args.samples }, io),
           args.format === 'json',
         ),
     )

@@ -9,6 +9,8 @@ import { isBinaryFamily, isCharacterFamily } from '../model/column-type.js';
 import type { Row } from '../model/row.js';
 import type { KeyRange, KeyValues } from '../model/segment.js';
 import type { TargetColumn } from '../mapping/target-columns.js';
+import { integerKeyColumns } from '../mapping/row-key.js';
+import { partitionTermSql, type Partition } from '../model/partition.js';
 
 /** Rows per keyset page: small enough that a page waiting for its source rows stays cheap (issue 7). */
 export const READ_PAGE_ROWS = 5_000;
@@ -82,6 +84,7 @@ export interface ActualRowsQuery {
   readonly table: string;
   readonly columns: readonly TargetColumn[];
   readonly pageRows?: number;
+  readonly partition?: Partition;
 }
 
 /** A sync's rows in the destination: its table, its scope, its key (in key order), its present columns. */
@@ -100,16 +103,22 @@ export interface ScopedTable {
   readonly present: readonly TargetColumn[];
 }
 
-export function scopedTable(table: string, columns: readonly TargetColumn[]): ScopedTable {
+/**
+ * `partition`: only that partition's rows, chosen by the server — for integer keys only; other
+ * keys' partitions are chosen by the client (compare-rows.ts), from every row read.
+ */
+export function scopedTable(table: string, columns: readonly TargetColumn[], partition?: Partition): ScopedTable {
   const keyColumns = columns.filter((column) => column.isKey);
   const keysetValues = keyColumns.map(keysetValue);
   const scope = columns.filter((column) => column.origin.kind === 'constant');
+  const integerKeys = partition && partition.count > 1 ? integerKeyColumns(columns) : undefined;
+  const partitionSql = integerKeys ? [partitionTermSql(integerKeys, partition!)] : [];
   return {
     table,
     keys: keyColumns.map((column) => column.name),
     keyParams: (keyValues) => keyValues.map((value, index) => keysetValues[index]!(value)),
     placeholders: keyColumns.map(placeholderFor),
-    scopeSql: scope.map((column) => `${quoteId(column.name)} = ${placeholderFor(column)}`),
+    scopeSql: [...scope.map((column) => `${quoteId(column.name)} = ${placeholderFor(column)}`), ...partitionSql],
     // The constant's canonical value (target-columns.ts), compared as the keyset compares its column.
     scopeParams: scope.map((column) => keysetValue(column)(column.origin.kind === 'constant' ? column.origin.value : null)),
     present: columns.filter((column) => column.live),
@@ -135,7 +144,7 @@ export function whereClause(terms: readonly string[]): string {
 }
 
 export async function* readActualRows(db: Db, query: ActualRowsQuery): AsyncGenerator<Row[]> {
-  const scoped = scopedTable(query.table, query.columns);
+  const scoped = scopedTable(query.table, query.columns, query.partition);
   const { present, keys } = scoped;
   const keyPositions = keys.map((key) => present.findIndex((column) => column.name === key));
   const select = `SELECT ${present.map(selectExpression).join(', ')} FROM ${quoteId(query.table)}`;

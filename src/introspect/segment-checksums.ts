@@ -10,6 +10,7 @@ import { hashSumSql, rowHashSql, type ChecksumColumn, type RowHash } from '../mo
 import type { Row } from '../model/row.js';
 import type { KeyValues, RowHashEntry, Segment, SegmentChecksum, SegmentReader } from '../model/segment.js';
 import type { TargetColumn } from '../mapping/target-columns.js';
+import type { Partition } from '../model/partition.js';
 import { rangeTerms, readActualRows, readAhead, readOptionsFor, scopedTable, selectExpression, targetOrder, tupleParams, tuplePredicate, whereClause, type ScopedTable } from './actual-rows.js';
 
 const HASH_COLUMN = 'pssync_row_hash';
@@ -45,8 +46,9 @@ function segmentWhere(scoped: ScopedTable, segment: Segment, after?: KeyValues):
   return { sql: whereClause(terms), params };
 }
 
-export function segmentReader(db: Db, table: string, columns: readonly TargetColumn[], compared: readonly ChecksumColumn[]): SegmentReader {
-  const scoped = scopedTable(table, columns);
+/** `partition`: only its rows (integer keys only: see scopedTable). */
+export function segmentReader(db: Db, table: string, columns: readonly TargetColumn[], compared: readonly ChecksumColumn[], partition?: Partition): SegmentReader {
+  const scoped = scopedTable(table, columns, partition);
   const from = ` FROM ${quoteId(table)}`;
   const keyList = scoped.keys.map(quoteId).join(', ');
   const keyColumns = columns.filter((column) => column.isKey);
@@ -100,5 +102,5 @@ export function segmentReader(db: Db, table: string, columns: readonly TargetCol
     return toTargetOrder(rows);
   };
 
-  return { marks, parts, rowHashes, rowsByKeys, allRows: () => readActualRows(db, { table, columns }) };
+  return { marks, parts, rowHashes, rowsByKeys, allRows: () => readActualRows(db, { table, columns, ...(partition ? { partition } : {}) }) };
 }

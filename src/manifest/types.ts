@@ -3,6 +3,7 @@
  * `loadManifest` from YAML after interpolation and validation; paths are absolute,
  * defaults are filled in, types are parsed.
  */
+import type { Partition } from '../model/partition.js';
 import type { ColumnType } from '../model/column-type.js';
 
 /** Where a key sits in the manifest, for error messages. */
@@ -208,4 +209,6 @@ export interface Config {
   readonly destinations: ReadonlyMap<string, DestinationConfig>;
   readonly sources: ReadonlyMap<string, SourceConfig>;
   readonly syncs: readonly SyncConfig[];
+  /** `--partition K/N`: every sync works on that partition of its keys only (model/partition.ts). */
+  readonly partition?: Partition;
 }

@@ -11,6 +11,7 @@ import { keyRequests, keyValuesOnly, makeKeyOf, type RowKey } from './row-key.js
 import type { TargetColumn } from './target-columns.js';
 import { createRowMapper, type RowProblem } from './map-row.js';
 import { mergeRequests, UniqueValueIndex, type WrittenUniqueKey } from './unique-keys.js';
+import { slotOfKey, slotOfRawKey, type Partition } from '../model/partition.js';
 
 export interface SourceCheck {
   readonly rejections: readonly Rejection[];
@@ -79,10 +80,17 @@ type MappedRecord =
 export class DesiredRowCollector {
   readonly rejections: Rejection[] = [];
   readonly rejectedKeys = new Set<RowKey>();
-  /** Source records read. */
+  /** Source records read, in the partition (when there is one). */
   sourceRows = 0;
+  /** Source records read that belong to other partitions (skipped). */
+  otherPartitions = 0;
   /** Rows accepted. */
   accepted = 0;
+
+  /** Source records read, in every partition (progress). */
+  get recordsRead(): number {
+    return this.sourceRows + this.otherPartitions;
+  }
   private readonly mapRow;
   private readonly keyOf;
   /** The key alone, for rows rejected for other columns. */
@@ -98,6 +106,8 @@ export class DesiredRowCollector {
     private readonly maxRejectedRows: number,
     private readonly keys: CollationKeys = approximateCollations.reader(),
     uniqueKeys: readonly WrittenUniqueKey[] = [],
+    /** Only this partition's records are kept (the others are counted, not checked). */
+    private readonly partition?: Partition,
   ) {
     this.unique = new UniqueValueIndex(columns, uniqueKeys, keys);
     this.mapRow = createRowMapper(columns);
@@ -123,7 +133,6 @@ export class DesiredRowCollector {
   }
 
   private map(record: SourceRow): MappedRecord {
-    this.sourceRows += 1;
     const origin = record.origin;
     if (origin && this.files[this.files.length - 1]?.file !== origin.file) this.files.push({ offset: record.line - origin.line, file: origin.file });
     const mapped = this.mapRow(record.fields);
@@ -139,6 +148,11 @@ export class DesiredRowCollector {
   /** The accepted row and its key, or undefined when the record is rejected. */
   private accept(item: MappedRecord, earlier: EarlierRow): AcceptedRow | undefined {
     const { record } = item;
+    if (!this.inPartition(item)) {
+      this.otherPartitions += 1;
+      return undefined;
+    }
+    this.sourceRows += 1;
     if (!item.ok) {
       this.rejections.push(rejection(record, item.problems));
       if (item.keyValues) this.rejectedKeys.add(this.keyOf(item.keyValues));
@@ -164,6 +178,22 @@ export class DesiredRowCollector {
     }
     this.accepted += 1;
     return { key, row: { values: item.values, line: record.line } };
+  }
+
+  /** Whether the record is this partition's: by its key, or by its key fields' text when the key did not map. */
+  private inPartition(item: MappedRecord): boolean {
+    if (!this.partition || this.partition.count === 1) return true;
+    const { count, index } = this.partition;
+    const keyed = item.ok ? item.values : item.keyValues;
+    const slot = keyed ? slotOfKey(this.keyOf(keyed), count) : slotOfRawKey(this.rawKeyValues(item.record), count);
+    return slot === index - 1;
+  }
+
+  private rawKeyValues(record: SourceRow): unknown[] {
+    return this.keyIndexes.map((index) => {
+      const origin = this.columns[index]!.origin;
+      return origin.kind === 'field' ? record.fields[origin.from] : origin.kind === 'constant' ? origin.value : undefined;
+    });
   }
 
   /** `line N`, and for a several-file source `line N of <file>`, for a record's running line number. */

@@ -69,6 +69,16 @@ export function keyRequests(columns: readonly TargetColumn[], rows: Iterable<Row
   return requests;
 }
 
+/**
+ * The key columns, in key order, when every one is an integer here and in the table (so its text
+ * is its digits in every database): then a partition's rows can be chosen in SQL (model/partition.ts).
+ */
+export function integerKeyColumns(columns: readonly TargetColumn[]): string[] | undefined {
+  const keys = columns.filter((column) => column.isKey);
+  const integer = (column: TargetColumn) => column.type.family === 'integer' && (!column.live?.type || column.live.type.family === 'integer');
+  return keys.length > 0 && keys.every(integer) ? keys.map((column) => column.name) : undefined;
+}
+
 /** Key columns whose text compares under a collation, with it. */
 export function collatedKeyColumns(columns: readonly TargetColumn[]): { readonly name: string; readonly collation: string }[] {
   return keyParts(columns).flatMap(({ index, collation }) => (collation === undefined ? [] : [{ name: columns[index]!.name, collation }]));

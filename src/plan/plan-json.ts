@@ -26,6 +26,7 @@ export interface PlanJsonSync {
   readonly rows: { readonly insert: number; readonly update: number; readonly delete: number; readonly skip: number };
   readonly unchanged: number;
   readonly source_rows: number;
+  readonly other_partition_rows?: number;
   readonly destination_rows: number;
   readonly rejected_rows: number;
   /** How the rows were compared (absent in older plan files and where planning stopped early). */
@@ -78,6 +79,8 @@ export interface PlanJson {
   readonly created_at: string;
   readonly manifest: { readonly path: string; readonly digest: string };
   readonly partial: boolean;
+  /** `--partition K/N`: only that partition of the keys was planned. */
+  readonly partition?: { readonly index: number; readonly count: number };
   /** The syncs planned, in order (all of the manifest's unless partial). */
   readonly selected_syncs: readonly string[];
   /** Identity hash of each destination (host, port, database, user; never the password). */
@@ -142,6 +145,7 @@ function syncJson(sync: SyncPlan, baseDir: string): PlanJsonSync {
     rows: { insert: counts?.insert ?? 0, update: counts?.update ?? 0, delete: counts?.delete ?? 0, skip: counts?.skip ?? 0 },
     unchanged: counts?.unchanged ?? 0,
     source_rows: sync.sourceRows,
+    ...(sync.otherPartitionRows !== undefined ? { other_partition_rows: sync.otherPartitionRows } : {}),
     destination_rows: sync.rows?.actualRows ?? 0,
     rejected_rows: sync.rejections.length,
     ...(sync.comparison ? { comparison: comparisonJson(sync.comparison) } : {}),
@@ -177,6 +181,7 @@ export function toPlanJson(plan: Plan, context: PlanJsonContext): PlanJson {
     created_at: plan.createdAt,
     manifest: { path: relativePath(baseDir, plan.manifest), digest: plan.manifestDigest },
     partial: plan.partial,
+    ...(plan.partition ? { partition: { index: plan.partition.index, count: plan.partition.count } } : {}),
     selected_syncs: plan.syncs.map((sync) => sync.name),
     destinations: plan.destinations,
     changes: planHasChanges(plan),

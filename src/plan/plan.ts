@@ -12,6 +12,7 @@ import type { TargetColumn } from '../mapping/target-columns.js';
 import type { WrittenUniqueKey } from '../mapping/unique-keys.js';
 import type { SyncFingerprints } from './fingerprint.js';
 import type { Comparison } from './segment-diff.js';
+import type { Partition } from '../model/partition.js';
 
 export interface SyncPlan {
   readonly name: string;
@@ -29,6 +30,10 @@ export interface SyncPlan {
   /** How the rows were compared (absent with `rows`), and the bytes read from the destination. */
   readonly comparison?: Comparison & { readonly bytesRead?: number };
   readonly sourceRows: number;
+  /** `--partition K/N`: only the rows of that partition were compared. */
+  readonly partition?: Partition;
+  /** Under a partition: the source records of the other partitions, skipped. */
+  readonly otherPartitionRows?: number;
   /** Bad source rows skipped under `max_rejected_rows` (or that failed the sync). */
   readonly rejections: readonly Rejection[];
   readonly diagnostics: readonly Diagnostic[];
@@ -54,6 +59,8 @@ export interface Plan {
   readonly createdAt: string;
   /** Only some syncs were planned (`--sync`). */
   readonly partial: boolean;
+  /** Only this partition of every sync's keys (`--partition K/N`). */
+  readonly partition?: Partition;
   /** Identity hash (host, port, database, user) of each destination the plan touches. */
   readonly destinations: Readonly<Record<string, string>>;
   /** Grouped by destination table: the syncs of one table are applied one after the other. */

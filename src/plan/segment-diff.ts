@@ -65,7 +65,7 @@ export async function diffByChecksums(input: ChecksumDiffInput): Promise<Checksu
   const collations = input.collations ?? approximateCollations;
   const actualKeys = collations.reader();
   const differ = new StreamingRowDiffer(columns, input.mode, { ...input.differ, keys: actualKeys, exactCollations: collations.exact });
-  const collector = new DesiredRowCollector(columns, input.maxRejectedRows, collations.reader(), input.uniqueKeys);
+  const collector = new DesiredRowCollector(columns, input.maxRejectedRows, collations.reader(), input.uniqueKeys, input.partition);
   const desired = new DesiredIndex(columns, rowHasher(input.compared, 'desired'));
 
   // 1. The destination's segments and their checksums (scanned meanwhile); the source, checked:
@@ -80,7 +80,7 @@ export async function diffByChecksums(input: ChecksumDiffInput): Promise<Checksu
       desired.add(key, row.values, row.line);
       spill.append(spilledRow(row));
     });
-    if (collector.sourceRows - reported >= 10_000) input.onSourceRows?.((reported = collector.sourceRows));
+    if (collector.recordsRead - reported >= 10_000) input.onSourceRows?.((reported = collector.recordsRead));
     if (collector.overflowing) break;
   }
   const spilled = spill.close();
@@ -92,6 +92,7 @@ export async function diffByChecksums(input: ChecksumDiffInput): Promise<Checksu
     diff: differ.finish(collector.rejectedKeys),
     rejections: collector.rejections,
     sourceRows: collector.sourceRows,
+    otherPartitionRows: collector.otherPartitions,
     acceptedRows: collector.accepted,
     comparison: { method: 'checksum', ...stats },
     actualSum,

@@ -6,6 +6,7 @@
  */
 import { approximateCollations, type KeyCollations } from '../mapping/collation.js';
 import { DesiredRowCollector, recordBatches } from '../mapping/desired-rows.js';
+import type { Partition } from '../model/partition.js';
 import type { Rejection } from '../model/rejection.js';
 import type { Row } from '../model/row.js';
 import type { SourceRow } from '../source/source.js';
@@ -43,14 +44,18 @@ export interface SyncDiffInput {
   readonly collations?: KeyCollations;
   /** Unique keys besides the primary key: source rows sharing their values are bad rows. */
   readonly uniqueKeys?: readonly WrittenUniqueKey[];
+  /** Only this partition's source rows (the destination rows come already filtered: compare-rows.ts). */
+  readonly partition?: Partition;
 }
 
 export interface SyncDiffResult {
   /** Meaningful only when the rejections are within `maxRejectedRows`. */
   readonly diff: RowDiff;
   readonly rejections: readonly Rejection[];
-  /** Source records read, and rows accepted. */
+  /** Source records read (in the partition), and rows accepted. */
   readonly sourceRows: number;
+  /** Source records of other partitions, skipped. */
+  readonly otherPartitionRows: number;
   readonly acceptedRows: number;
 }
 
@@ -61,7 +66,7 @@ export async function diffSync(input: SyncDiffInput): Promise<SyncDiffResult> {
   const differ = new StreamingRowDiffer(input.columns, input.mode, { ...input.differ, keys: actualKeys, exactCollations: collations.exact });
   // No table: every source row is an added row, none waits for a partner.
   if (input.actual === undefined) differ.endOfActual();
-  const collector = new DesiredRowCollector(input.columns, input.maxRejectedRows, collations.reader(), input.uniqueKeys);
+  const collector = new DesiredRowCollector(input.columns, input.maxRejectedRows, collations.reader(), input.uniqueKeys, input.partition);
   let sourceDone = false;
   let actualDone = input.actual === undefined;
   let stop = false;
@@ -85,7 +90,7 @@ export async function diffSync(input: SyncDiffInput): Promise<SyncDiffResult> {
           input.onDesiredRow?.(accepted.row.values);
           differ.addDesired(accepted.key, accepted.row);
         });
-        if (collector.sourceRows - reported >= PROGRESS_ROWS) input.onSourceRows?.((reported = collector.sourceRows));
+        if (collector.recordsRead - reported >= PROGRESS_ROWS) input.onSourceRows?.((reported = collector.recordsRead));
         if (collector.overflowing || stop) break;
         if (resumeActual && differ.actualLead < MAX_LEAD / 2) wake('actual');
         // Ahead of the destination: wait for it, so that source rows do not pile up.
@@ -141,6 +146,7 @@ export async function diffSync(input: SyncDiffInput): Promise<SyncDiffResult> {
     diff: differ.finish(collector.rejectedKeys),
     rejections: collector.rejections,
     sourceRows: collector.sourceRows,
+    otherPartitionRows: collector.otherPartitions,
     acceptedRows: collector.accepted,
   };
 }

@@ -33,6 +33,8 @@ export interface VerifySyncJson {
 export interface VerifyJson {
   readonly format_version: string;
   readonly matches: boolean;
+  /** `--partition K/N`: only that partition's rows were compared. */
+  readonly partition?: { readonly index: number; readonly count: number };
   readonly syncs: readonly VerifySyncJson[];
   readonly errors: readonly JsonDiagnostic[];
 }
@@ -41,7 +43,7 @@ export function toVerifyJson(plan: Plan, json: PlanJson, values: boolean): Verif
   const keysOf = new Map(plan.syncs.map((sync) => [sync.name, sync.columns.filter((column) => column.isKey).map((column) => column.name)]));
   const syncs = json.syncs.map((sync) => verifySync(sync, keysOf.get(sync.name) ?? [], values));
   const errors = json.errors;
-  return { format_version: VERIFY_FORMAT_VERSION, matches: errors.length === 0 && syncs.every((sync) => sync.matches), syncs, errors };
+  return { format_version: VERIFY_FORMAT_VERSION, matches: errors.length === 0 && syncs.every((sync) => sync.matches), ...(json.partition ? { partition: json.partition } : {}), syncs, errors };
 }
 
 /** 0: everything matches; 2: something differs; 1: an error (nothing could be compared for sure). */

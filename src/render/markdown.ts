@@ -3,7 +3,7 @@
  * <details> per sync. Sample values are left out by default (PR comments leak PII).
  */
 import type { PlanJson, PlanJsonSync, PlanJsonTable } from '../plan/plan-json.js';
-import { diagnosticLine, sharingLines, tableOf } from './text.js';
+import { diagnosticLine, partitionLine, sharingLines, tableOf } from './text.js';
 import { showChange, showRow } from './values.js';
 
 export interface MarkdownOptions {
@@ -48,7 +48,7 @@ function appendWithin(text: string, lines: readonly string[], what: string, rese
 }
 
 export function renderMarkdown(plan: PlanJson, options: MarkdownOptions = {}): string {
-  const head: string[] = [`### pssync plan${plan.partial ? ' (partial plan: only the syncs named with --sync)' : ''}`, ''];
+  const head: string[] = [`### pssync plan${plan.partial ? ' (partial plan: only the syncs named with --sync)' : ''}`, ...(plan.partition ? [partitionLine(plan.partition)] : []), ''];
   if (!plan.changes) head.push('**No changes.** The destination matches the manifest.', '');
   head.push('| sync | table | mode | DDL | insert | update | delete | skip |', '|---|---|---|---:|---:|---:|---:|---:|');
   const total = { ddl: 0, insert: 0, update: 0, delete: 0, skip: 0 };

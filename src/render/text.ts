@@ -38,7 +38,7 @@ function renderSync(sync: PlanJsonSync, table: PlanJsonTable | undefined, style:
     const { insert, update, delete: deletes, skip } = sync.rows;
     lines.push(
       `  ${style.green(`+${insert} insert`)}  ${style.yellow(`~${update} update`)}  ${style.red(`-${deletes} delete`)}` +
-        style.dim(`  (${skip} skipped, ${sync.unchanged} unchanged; ${plural(sync.source_rows, 'source row')}, ${plural(sync.destination_rows, 'destination row')})`),
+        style.dim(`  (${skip} skipped, ${sync.unchanged} unchanged; ${plural(sync.source_rows, 'source row')}${sync.other_partition_rows !== undefined ? ` in the partition, ${sync.other_partition_rows} in others` : ''}, ${plural(sync.destination_rows, 'destination row')})`),
     );
     if (sync.comparison) lines.push(style.dim(`  ${comparisonLine(sync.comparison)}`));
     for (const row of sync.samples.insert) lines.push(style.green(`    + ${showRow(row)}`));
@@ -52,6 +52,11 @@ function renderSync(sync: PlanJsonSync, table: PlanJsonTable | undefined, style:
   }
   if (sync.delete_guard) lines.push(style.red(`  ✗ delete guard: ${sync.delete_guard}; apply needs --allow-deletes`));
   return lines;
+}
+
+/** What a partitioned plan covers. */
+export function partitionLine(partition: { readonly index: number; readonly count: number }): string {
+  return `Partition ${partition.index} of ${partition.count}: only the rows whose key hashes into it (source and destination alike).`;
 }
 
 /** How the rows were compared, and what that read from the destination. */
@@ -77,6 +82,7 @@ export function renderText(plan: PlanJson, style: Style = PLAIN): string {
   const lines: string[] = [];
   lines.push(style.dim(`Legend: ${'!'} DDL  + insert  ~ update  - delete`));
   if (plan.partial) lines.push(style.yellow('Partial plan: only the syncs named with --sync.'));
+  if (plan.partition) lines.push(style.yellow(partitionLine(plan.partition)));
   for (const error of plan.errors) lines.push(style.red(`✗ ${diagnosticLine(error)}`));
   for (const sync of plan.syncs) lines.push('', ...renderSync(sync, tableOf(plan, sync), style));
   const total = plan.syncs.reduce(

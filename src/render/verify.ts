@@ -1,11 +1,12 @@
 /** `pssync verify` as text: one line per sync, then the sample keys of what differs. */
 import type { VerifyJson, VerifySyncJson } from '../plan/verify.js';
 import { PLAIN, type Style } from './style.js';
-import { comparisonLine, diagnosticLine } from './text.js';
+import { comparisonLine, diagnosticLine, partitionLine } from './text.js';
 import { showRow } from './values.js';
 
 export function renderVerify(result: VerifyJson, style: Style = PLAIN): string {
   const lines: string[] = [];
+  if (result.partition) lines.push(style.yellow(partitionLine(result.partition)));
   for (const error of result.errors) lines.push(style.red(`✗ ${diagnosticLine(error)}`));
   for (const sync of result.syncs) lines.push(...syncLines(sync, style));
   const differing = result.syncs.filter((sync) => !sync.matches).length;

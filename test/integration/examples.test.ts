@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialectOf, useTestDatabase } from '../helpers/database.js';
 import { useTestPostgres } from '../helpers/postgres.js';
 import { runCli } from '../helpers/workspace.js';
+import { parse as parseYaml, parseAllDocuments } from 'yaml';
 
 const db = useTestDatabase();
 const pgdb = useTestPostgres();
@@ -134,5 +135,37 @@ describe(`examples (${dialectOf(db.version)})`, () => {
     expect({ ...totals, n: Number(totals!.n), days: Number(totals!.days), unreported: Number(totals!.unreported) }).toEqual({ n: 90, days: 30, revenue: '283864.05', unreported: 14 });
     const [first] = await db.query<Record<string, unknown>>("SELECT orders, revenue, refunds FROM daily_revenue WHERE day = '2026-11-01' AND region = 'amer'");
     expect(first).toEqual({ orders: 86, revenue: '3102.88', refunds: null });
+  });
+
+  it('scale-out: the matrix workflow and the Indexed Job run every partition once, then check the whole table', async () => {
+    const example = join(EXAMPLES, 'scale-out');
+    const workflow = parseYaml(readFileSync(join(example, '.github/workflows/pssync-partitions.yml'), 'utf8'));
+    const partitions: number[] = workflow.jobs.apply.strategy.matrix.partition;
+    const count = partitions.length;
+    expect(partitions).toEqual(Array.from({ length: count }, (_, index) => index + 1));
+    const applyStep = workflow.jobs.apply.steps.find((step: { run?: string }) => step.run?.includes('--partition'));
+    expect(applyStep.run).toContain(`--partition \${{ matrix.partition }}/${count}`);
+    expect(workflow.jobs.check.needs).toBe('apply');
+    expect(workflow.jobs.check.steps.some((step: { run?: string }) => /pssync plan --detailed-exitcode/.test(step.run ?? ''))).toBe(true);
+
+    const [job, check] = parseAllDocuments(readFileSync(join(example, 'kubernetes/pssync-partitions.yaml'), 'utf8')).map((document) => document.toJS());
+    expect(job.spec).toMatchObject({ completionMode: 'Indexed', completions: count, parallelism: count });
+    const command = job.spec.template.spec.containers[0].args.join(' ');
+    expect(command).toContain(`--partition "$((JOB_COMPLETION_INDEX + 1))/${count}"`);
+    expect(check.spec.template.spec.containers[0].command).toEqual(['npx', 'pssync', 'plan', '--detailed-exitcode']);
+
+    // What the jobs run, all at once: each index K as the Job's pods get it, then the check.
+    const dir = join(scratch, 'scale-out-partitions');
+    cpSync(example, dir, { recursive: true });
+    const env = { ...exampleEnv(), PSSYNC_DATABASE_URL: db.url };
+    await db.query('DROP TABLE IF EXISTS audience_members');
+    const runs = await Promise.all(Array.from({ length: count }, (_, index) => runCli(['apply', '--auto-approve', '--partition', `${index + 1}/${count}`, '--lock-timeout', '300'], { cwd: dir, env })));
+    for (const run of runs) expect(run.code, run.stderr).toBe(0);
+    const plan = await runCli(['plan', '--detailed-exitcode'], { cwd: dir, env });
+    expect(plan.code, plan.stdout + plan.stderr).toBe(0);
+    const lines = readFileSync(join(example, 'data/memberships.csv'), 'utf8').trim().split('\n').slice(1);
+    const [total] = await db.query<{ n: number; ids: string }>('SELECT COUNT(*) AS n, CAST(SUM(user_id) AS CHAR) AS ids FROM audience_members');
+    expect(Number(total!.n)).toBe(lines.length);
+    expect(total!.ids).toBe(String(lines.reduce((sum, line) => sum + Number(line.split(',')[1]), 0)));
   });
 });

@@ -14,7 +14,8 @@ import { planHasErrors } from '../../plan/plan.js';
 import { renderReport } from '../../render/report.js';
 import { renderText } from '../../render/text.js';
 import type { CliIo } from '../io.js';
-import { loadConfig, withCompare } from '../load.js';
+import { loadConfig, withCompare, withPartition } from '../load.js';
+import { describePartition, parsePartition, samePartition } from '../../model/partition.js';
 import { verifyConfig } from './verify.js';
 import { manifestPath } from '../manifest-path.js';
 import { readPlanFile, writePlanFile } from '../plan-file-io.js';
@@ -31,6 +32,8 @@ export interface ApplyArgs {
   readonly compare?: CompareMethod;
   /** Verify the destination after the apply (verify.ts); its exit code when the apply succeeded. */
   readonly verify?: boolean;
+  /** `--partition K/N` (a saved plan carries its own). */
+  readonly partition?: string;
 }
 
 export async function applyCommand(args: ApplyArgs, io: CliIo): Promise<number> {
@@ -48,7 +51,7 @@ async function applyOnly(args: ApplyArgs, io: CliIo): Promise<{ code: number; co
   }
   const loaded = await loadConfig(io, manifestPath(args.file, io.env, io.cwd));
   if (!loaded) return { code: 1 };
-  const config = withCompare(loaded, args.compare);
+  const config = withPartition(withCompare(loaded, args.compare), args.partition);
   // Applied at once, never saved: no fingerprints to take.
   const code = await planUnderLock(io, config, args, args.sync, false, async (session) => {
     if (!reviewable(session, io)) return 1;
@@ -73,9 +76,12 @@ async function applySavedPlan(args: ApplyArgs, planFile: string, io: CliIo): Pro
   if (saved.applied_at) {
     throw new PssyncError('PSSYNC_E_PLAN_APPLIED', `plan ${saved.plan_id} in ${planFile} was applied at ${saved.applied_at}; a plan is applied once. Run pssync plan again`);
   }
+  if (args.partition !== undefined && !samePartition(parsePartition(args.partition), saved.partition)) {
+    throw new PssyncError('PSSYNC_E_USAGE', `the saved plan is ${saved.partition ? describePartition(saved.partition) : 'of every partition'}; --partition ${args.partition} cannot change that`);
+  }
   const loaded = await loadConfig(io, planFileManifest(planFile, saved));
   if (!loaded) return { code: 1 };
-  const config = withCompare(loaded, args.compare);
+  const config = withPartition(withCompare(loaded, args.compare), saved.partition);
   const code = await planUnderLock(io, config, args, saved.partial ? saved.selected_syncs : undefined, true, async (session) => {
     const reasons = staleReasons(saved, session.plan, session.json);
     if (reasons.length) {

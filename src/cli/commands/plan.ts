@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { toPlanFile } from '../../plan/plan-file.js';
 import { planHasErrors } from '../../plan/plan.js';
 import type { CliIo } from '../io.js';
-import { loadConfigWithDiagnostics, withCompare } from '../load.js';
+import { loadConfigWithDiagnostics, withCompare, withPartition } from '../load.js';
 import type { CompareMethod } from '../../manifest/types.js';
 import { diagnosticJson, PLAN_FORMAT_VERSION } from '../../plan/plan-json.js';
 import { isError, type Diagnostic } from '../../model/diagnostic.js';
@@ -21,11 +21,12 @@ export interface PlanArgs {
   readonly samples?: number;
   readonly out?: string;
   readonly compare?: CompareMethod;
+  readonly partition?: string;
 }
 
 export async function planCommand(args: PlanArgs, io: CliIo): Promise<number> {
   const { config: loaded, diagnostics } = await loadConfigWithDiagnostics(io, manifestPath(args.file, io.env, io.cwd));
-  const config = loaded && withCompare(loaded, args.compare);
+  const config = loaded && withPartition(withCompare(loaded, args.compare), args.partition);
   if (!config) {
     if (args.format === 'json') io.out(`${JSON.stringify(manifestErrorsJson(diagnostics, io.cwd), null, 2)}\n`);
     return 1;

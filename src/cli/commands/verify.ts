@@ -7,7 +7,7 @@ import type { CompareMethod, Config } from '../../manifest/types.js';
 import { toVerifyJson, verifyExitCode } from '../../plan/verify.js';
 import { renderVerify } from '../../render/verify.js';
 import type { CliIo } from '../io.js';
-import { loadConfigWithDiagnostics, withCompare } from '../load.js';
+import { loadConfigWithDiagnostics, withCompare, withPartition } from '../load.js';
 import { manifestPath } from '../manifest-path.js';
 import { planSession } from '../plan-session.js';
 
@@ -18,16 +18,17 @@ export interface VerifyArgs {
   /** Show the sample rows' values, not only their keys. */
   readonly samples: boolean;
   readonly compare?: CompareMethod;
+  readonly partition?: string;
 }
 
 export async function verifyCommand(args: VerifyArgs, io: CliIo): Promise<number> {
   const { config } = await loadConfigWithDiagnostics(io, manifestPath(args.file, io.env, io.cwd));
   if (!config) return 1;
-  return verifyConfig(withCompare(config, args.compare), args, io);
+  return verifyConfig(withPartition(withCompare(config, args.compare), args.partition), args, io);
 }
 
 /** Verifies an already loaded manifest (also `apply --verify`, after the apply). */
-export async function verifyConfig(config: Config, args: Omit<VerifyArgs, 'file' | 'compare'>, io: CliIo): Promise<number> {
+export async function verifyConfig(config: Config, args: Omit<VerifyArgs, 'file' | 'compare' | 'partition'>, io: CliIo): Promise<number> {
   const session = await planSession(io, config, args.sync, true, false);
   try {
     const result = toVerifyJson(session.plan, session.json, args.samples);

@@ -13,7 +13,8 @@ function server(taken: ReadonlySet<string> = new Set()) {
     async query(sql: string, params: readonly SqlValue[] = []) {
       log.push(`${id} ${sql} ${params[0] ?? ''}`);
       if (sql.startsWith('SELECT GET_LOCK')) return [[taken.has(String(params[0])) ? '0' : '1']];
-      if (sql.startsWith('SELECT IS_USED_LOCK')) return [['77']];
+      // The holder's connection id for each name asked about, NULL for a free lock.
+      if (sql.startsWith('SELECT IS_USED_LOCK')) return [params.map((name) => (taken.has(String(name)) ? '77' : null))];
       return [['1']];
     },
     async execute() {
