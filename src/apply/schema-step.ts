@@ -18,15 +18,17 @@ export async function runSchemaChange(runner: StatementRunner, dialect: Dialect,
       doneOnRetry: (error) => errorNumber(error) === ER_TABLE_EXISTS && change.kind === 'create_table',
     });
   } catch (error) {
+    // What another writer made of the table first.
+    const liveTable = (table: string) => introspectTable(runner.asDb(), table, { jsonIsLongtext: dialect.caps.jsonIsLongtext });
     if (errorNumber(error) === ER_TABLE_EXISTS && change.kind === 'create_table') {
-      const live = await introspectTable(runner.asDb(), change.table, { jsonIsLongtext: dialect.caps.jsonIsLongtext });
+      const live = await liveTable(change.table);
       const mismatch = createdTableMismatch(change, live, dialect);
       if (mismatch === undefined) return;
       throw new PssyncError('PSSYNC_E_SQL', `\`CREATE TABLE ${change.table}\` found the table made by another writer: ${mismatch}; the table was not changed`, { table: change.table }, { cause: error });
     }
     if (errorNumber(error) === ER_DUP_FIELDNAME) {
       const added = addedColumnsOf(change);
-      const live = added ? await introspectTable(runner.asDb(), added.table, { jsonIsLongtext: dialect.caps.jsonIsLongtext }) : undefined;
+      const live = added ? await liveTable(added.table) : undefined;
       const mismatch = added ? raceMismatch(added, live, dialect) : 'the statement names one column twice';
       if (mismatch === undefined) return;
       throw new PssyncError('PSSYNC_E_SQL', `\`${statement.split('\n')[0]!.slice(0, 80)}\` failed with "${errorMessage(error)}" (1060): ${mismatch}; the table was not changed`, added ? { table: added.table } : {}, { cause: error });

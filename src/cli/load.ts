@@ -26,13 +26,13 @@ export async function loadConfigWithDiagnostics(io: CliIo, file: string): Promis
   return { config: result.config, diagnostics: result.diagnostics };
 }
 
-/** The manifest with every sync's `compare` replaced (`--compare`), or as it is. */
 /** `--partition K/N` (parsed: model/partition.ts) on every sync of the manifest. */
 export function withPartition(config: Config, partition: string | Partition | undefined): Config {
   if (partition === undefined) return config;
   return { ...config, partition: typeof partition === 'string' ? parsePartition(partition) : partition };
 }
 
+/** The manifest with every sync's `compare` replaced (`--compare`), or as it is. */
 export function withCompare(config: Config, compare: CompareMethod | undefined): Config {
   if (!compare) return config;
   return { ...config, syncs: config.syncs.map((sync) => ({ ...sync, compare })) };

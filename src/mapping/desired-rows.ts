@@ -148,18 +148,20 @@ export class DesiredRowCollector {
   /** The accepted row and its key, or undefined when the record is rejected. */
   private accept(item: MappedRecord, earlier: EarlierRow): AcceptedRow | undefined {
     const { record } = item;
-    if (!this.inPartition(item)) {
+    const keyed = item.ok ? item.values : item.keyValues;
+    const key = keyed ? this.keyOf(keyed) : undefined;
+    if (!this.inPartition(key, record)) {
       this.otherPartitions += 1;
       return undefined;
     }
     this.sourceRows += 1;
     if (!item.ok) {
       this.rejections.push(rejection(record, item.problems));
-      if (item.keyValues) this.rejectedKeys.add(this.keyOf(item.keyValues));
+      if (key !== undefined) this.rejectedKeys.add(key);
       return undefined;
     }
-    const key = this.keyOf(item.values);
-    const first = earlier(key);
+    const rowKey = key!; // a mapped record has its key
+    const first = earlier(rowKey);
     if (first) {
       this.rejections.push({
         ...position(record),
@@ -173,19 +175,18 @@ export class DesiredRowCollector {
     if (sharesUnique) {
       this.rejections.push({ line: record.line, code: 'PSSYNC_E_ROW_UNIQUE_DUPLICATE', message: sharesUnique, fields: jsonSafe(record.fields) as Record<string, unknown> });
       // Skipped as bad data: its destination row (under its own primary key) is kept.
-      this.rejectedKeys.add(key);
+      this.rejectedKeys.add(rowKey);
       return undefined;
     }
     this.accepted += 1;
-    return { key, row: { values: item.values, line: record.line } };
+    return { key: rowKey, row: { values: item.values, line: record.line } };
   }
 
   /** Whether the record is this partition's: by its key, or by its key fields' text when the key did not map. */
-  private inPartition(item: MappedRecord): boolean {
+  private inPartition(key: RowKey | undefined, record: SourceRow): boolean {
     if (!this.partition || this.partition.count === 1) return true;
     const { count, index } = this.partition;
-    const keyed = item.ok ? item.values : item.keyValues;
-    const slot = keyed ? slotOfKey(this.keyOf(keyed), count) : slotOfRawKey(this.rawKeyValues(item.record), count);
+    const slot = key !== undefined ? slotOfKey(key, count) : slotOfRawKey(this.rawKeyValues(record), count);
     return slot === index - 1;
   }
 
