@@ -60,7 +60,8 @@ export function segmentReader(db: Db, table: string, columns: readonly TargetCol
   const parts = async (segment: Segment, cuts: readonly KeyValues[]): Promise<SegmentChecksum[]> => {
     const where = segmentWhere(scoped, segment);
     const part = partSql(scoped, cuts);
-    const sql = `SELECT ${part.sql} AS part, COUNT(*), ${hashSumSql(compared)}${from}${where.sql} GROUP BY part`;
+    // GROUP BY takes a column before an alias of the same name: the alias must not be a column's (`part` was).
+    const sql = `SELECT ${part.sql} AS pssync_part, COUNT(*), ${hashSumSql(compared)}${from}${where.sql} GROUP BY pssync_part`;
     const rows = await db.query(sql, [...part.params, ...where.params]);
     const result: SegmentChecksum[] = Array.from({ length: cuts.length + 1 }, () => ({ count: 0, sum: 0n }));
     for (const [index, count, sum] of rows) result[Number(index)] = { count: Number(count), sum: BigInt(String(sum ?? '0').split('.')[0]!) };
