@@ -52,8 +52,8 @@ export async function planSync(config: Config, sync: SyncConfig, destinations: D
     ? [{ code: 'PSSYNC_W_STAGING_LEFTOVER', severity: 'warning', sync: sync.name, message: `staging table(s) ${leftovers.join(', ')} left by an earlier run that did not finish; the next apply of this sync drops them` }]
     : [];
   try {
-    const target = { live, dialect: facts.dialect, defaultCollation: facts.defaultCollation };
-    const { records, columns, diagnostics: missing } = await prepareSource(sync, source, target);
+    const target = { live, dialect: facts.dialect, defaultCollation: facts.defaultCollation, ...(config.partition ? { partition: config.partition } : {}) };
+    const { records, columns, diagnostics: missing, filteredBySource } = await prepareSource(sync, source, target);
     const schema = planSchema(sync, columns, live, facts.dialect);
     const collationErrors = (await keyCollationProblems(collations, columns)).map((message): Diagnostic => ({ code: 'PSSYNC_E_COLLATION', severity: 'error', sync: sync.name, message }));
     const early = [...warnings, ...schema.diagnostics, ...missing, ...collationErrors, ...tableKeyProblems(sync, columns, live)];
@@ -107,7 +107,7 @@ export async function planSync(config: Config, sync: SyncConfig, destinations: D
       comparison,
       ...(uniqueKeys.length > 0 ? { uniqueKeys } : {}),
       sourceRows: desired.sourceRows,
-      ...(config.partition ? { otherPartitionRows: desired.otherPartitionRows } : {}),
+      ...(config.partition ? { otherPartitionRows: desired.otherPartitionRows, ...(filteredBySource ? { sourceFiltered: true } : {}) } : {}),
       rejections: desired.rejections,
       diagnostics: [...early, ...rejected],
     };

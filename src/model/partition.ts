@@ -6,9 +6,10 @@
  *
  * The key's text is the row key (mapping/row-key.ts) as text: an integer key its digits, a
  * composite key the JSON array of its parts, a collated text key its collation key (the server's
- * weights). The hash is spelled twice — here and in MySQL — and the two must agree byte for byte;
- * the SQL form exists only for integer keys (whose text is their digits in every database), where
- * the destination server chooses the partition's rows itself.
+ * weights). The hash is spelled three times — here, in MySQL and in PostgreSQL — and they must agree
+ * byte for byte; the SQL forms exist only for integer keys (whose text is their digits in every
+ * database), where the destination server chooses the partition's rows itself, and a query source
+ * sends only the partition's rows (mapping/partition-pushdown.ts).
  */
 import { hash } from 'node:crypto';
 import { quoteId } from './identifiers.js';
@@ -75,4 +76,19 @@ export function partitionTermSql(integerKeyColumns: readonly string[], partition
   // The JSON text of a composite key: ["1","2"] (digits never need escaping).
   const keyText = texts.length === 1 ? texts[0]! : `CONCAT('["', ${texts.join(`, '","', `)}, '"]')`;
   return `COALESCE(MOD(CONV(LEFT(MD5(${keyText}), 8), 16, 10), ${partition.count}), 0) = ${partition.index - 1}`;
+}
+
+/**
+ * The same term in PostgreSQL's spelling, for a `postgres` source query whose key columns are
+ * integers (their `::text` is their digits). `||` with a NULL part is NULL, as CONCAT is in MySQL.
+ */
+export function partitionTermPostgres(integerKeyColumns: readonly string[], partition: Partition): string {
+  const texts = integerKeyColumns.map((name) => `(${quotePostgresId(name)})::text`);
+  const keyText = texts.length === 1 ? texts[0]! : `'["' || ${texts.join(` || '","' || `)} || '"]'`;
+  // 'x' || 8 hex digits read as bit(32), then as a bigint: the unsigned 32-bit number CONV gives.
+  return `COALESCE(MOD(('x' || LEFT(MD5(${keyText}), 8))::bit(32)::bigint, ${partition.count}), 0) = ${partition.index - 1}`;
+}
+
+function quotePostgresId(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
 }

@@ -27,6 +27,7 @@ export interface PlanJsonSync {
   readonly unchanged: number;
   readonly source_rows: number;
   readonly other_partition_rows?: number;
+  readonly source_filtered?: boolean;
   readonly destination_rows: number;
   readonly rejected_rows: number;
   /** How the rows were compared (absent in older plan files and where planning stopped early). */
@@ -146,6 +147,7 @@ function syncJson(sync: SyncPlan, baseDir: string): PlanJsonSync {
     unchanged: counts?.unchanged ?? 0,
     source_rows: sync.sourceRows,
     ...(sync.otherPartitionRows !== undefined ? { other_partition_rows: sync.otherPartitionRows } : {}),
+    ...(sync.sourceFiltered ? { source_filtered: true } : {}),
     destination_rows: sync.rows?.actualRows ?? 0,
     rejected_rows: sync.rejections.length,
     ...(sync.comparison ? { comparison: comparisonJson(sync.comparison) } : {}),

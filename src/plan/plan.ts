@@ -34,6 +34,8 @@ export interface SyncPlan {
   readonly partition?: Partition;
   /** Under a partition: the source records of the other partitions, skipped. */
   readonly otherPartitionRows?: number;
+  /** Under a partition: the source query sent only the partition's rows (mapping/partition-pushdown.ts). */
+  readonly sourceFiltered?: boolean;
   /** Bad source rows skipped under `max_rejected_rows` (or that failed the sync). */
   readonly rejections: readonly Rejection[];
   readonly diagnostics: readonly Diagnostic[];

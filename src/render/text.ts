@@ -38,7 +38,7 @@ function renderSync(sync: PlanJsonSync, table: PlanJsonTable | undefined, style:
     const { insert, update, delete: deletes, skip } = sync.rows;
     lines.push(
       `  ${style.green(`+${insert} insert`)}  ${style.yellow(`~${update} update`)}  ${style.red(`-${deletes} delete`)}` +
-        style.dim(`  (${skip} skipped, ${sync.unchanged} unchanged; ${plural(sync.source_rows, 'source row')}${sync.other_partition_rows !== undefined ? ` in the partition, ${sync.other_partition_rows} in others` : ''}, ${plural(sync.destination_rows, 'destination row')})`),
+        style.dim(`  (${skip} skipped, ${sync.unchanged} unchanged; ${plural(sync.source_rows, 'source row')}${partitionRowsText(sync)}, ${plural(sync.destination_rows, 'destination row')})`),
     );
     if (sync.comparison) lines.push(style.dim(`  ${comparisonLine(sync.comparison)}`));
     for (const row of sync.samples.insert) lines.push(style.green(`    + ${showRow(row)}`));
@@ -52,6 +52,12 @@ function renderSync(sync: PlanJsonSync, table: PlanJsonTable | undefined, style:
   }
   if (sync.delete_guard) lines.push(style.red(`  ✗ delete guard: ${sync.delete_guard}; apply needs --allow-deletes`));
   return lines;
+}
+
+/** Where a partition's source rows came from: a filtered query, or the whole source read. */
+function partitionRowsText(sync: PlanJsonSync): string {
+  if (sync.other_partition_rows === undefined) return '';
+  return sync.source_filtered ? ' in the partition (the source query sent only those)' : ` in the partition, ${sync.other_partition_rows} in others`;
 }
 
 /** What a partitioned plan covers. */

@@ -15,6 +15,7 @@ import { errorText } from '../model/errors.js';
 import { redact, registerSecret } from '../model/redaction.js';
 import type { DestinationConfig, MysqlSourceConfig } from '../manifest/types.js';
 import { isLoopback, parseMysqlUrl } from '../manifest/mysql-url.js';
+import { derivedQuery, type QueryColumn } from './query-shape.js';
 import { SourceError, type HeaderListener, type SourceRow } from './source.js';
 
 /** Rows the driver may hold ahead of the reader. */
@@ -26,7 +27,33 @@ export function mysqlSourceName(config: Pick<MysqlSourceConfig, 'name'>): string
   return `source "${config.name}"`;
 }
 
-export async function* readMysqlQuery(config: MysqlSourceConfig, options: { onHeader?: HeaderListener } = {}): AsyncGenerator<SourceRow> {
+/** MYSQL_TYPE_TINY, SHORT, LONG, LONGLONG, INT24 (ZEROFILL pads the text, the hash's CAST does not). */
+const INTEGER_TYPES = new Set([1, 2, 3, 8, 9]);
+
+/**
+ * The query's columns without its rows (the server plans `LIMIT 0` without running the query);
+ * undefined when the query cannot be wrapped as a derived table (the reader reports real errors).
+ */
+export async function describeMysqlQuery(config: MysqlSourceConfig): Promise<readonly QueryColumn[] | undefined> {
+  let connection: Connection;
+  try {
+    connection = await openSourceConnection(config);
+  } catch {
+    return undefined;
+  }
+  try {
+    const fields = await new Promise<FieldPacket[]>((resolve, reject) => {
+      connection.query({ sql: `SELECT * FROM (${derivedQuery(config.query)}) AS pssync_source LIMIT 0`, rowsAsArray: true }, (error, _rows, fields) => (error ? reject(error) : resolve(fields ?? [])));
+    });
+    return fields.map((field) => ({ name: field.name, integer: INTEGER_TYPES.has(field.columnType ?? -1) }));
+  } catch {
+    return undefined;
+  } finally {
+    connection.end(() => undefined);
+  }
+}
+
+async function openSourceConnection(config: MysqlSourceConfig): Promise<Connection> {
   const where = mysqlSourceName(config);
   const parts = parseMysqlUrl(config.url);
   if ('error' in parts) throw new SourceError(where, parts.error);
@@ -44,8 +71,7 @@ export async function* readMysqlQuery(config: MysqlSourceConfig, options: { onHe
     position: config.position,
   };
   const described = `${target.host}:${target.port}${target.database ? `/${target.database}` : ''}`;
-
-  let connection: Connection;
+  let connection: Connection | undefined;
   try {
     connection = mysql.createConnection(connectionOptions(target, target.database !== ''));
     await run(connection, "SET time_zone = '+00:00'");
@@ -53,9 +79,16 @@ export async function* readMysqlQuery(config: MysqlSourceConfig, options: { onHe
     await run(connection, 'SET SESSION TRANSACTION READ ONLY').catch(() => undefined);
     const [version] = (await run(connection, 'SELECT VERSION()')) as unknown as [string | null][];
     if (/vitess/i.test(String(version?.[0] ?? ''))) await run(connection, "SET workload = 'olap'");
+    return connection;
   } catch (error) {
+    connection?.destroy();
     throw new SourceError(where, `cannot connect to the source database (${described}): ${redact(errorText(error, { withCode: true }))}`, undefined, { cause: error });
   }
+}
+
+export async function* readMysqlQuery(config: MysqlSourceConfig, options: { onHeader?: HeaderListener } = {}): AsyncGenerator<SourceRow> {
+  const where = mysqlSourceName(config);
+  const connection = await openSourceConnection(config);
 
   let names: string[] | undefined;
   let rowNumber = 0;

@@ -5,10 +5,11 @@ import { readCsvSource } from './csv-threaded.js';
 import { readDuckdbQuery } from './duckdb-query.js';
 import { expandFiles, readFiles } from './files.js';
 import { readJson } from './json.js';
-import { readMysqlQuery } from './mysql-query.js';
+import { describeMysqlQuery, readMysqlQuery } from './mysql-query.js';
 import { readNdjson } from './ndjson.js';
 import { readParquet } from './parquet.js';
-import { readPostgresQuery } from './postgres-query.js';
+import { describePostgresQuery, readPostgresQuery } from './postgres-query.js';
+import type { QueryColumn } from './query-shape.js';
 import type { HeaderListener, SourceRow } from './source.js';
 
 export interface ReadSourceOptions {
@@ -39,6 +40,13 @@ export function readSource(config: SourceConfig, options: ReadSourceOptions = {}
       throw new Error(`unknown source kind ${String(never)}`);
     }
   }
+}
+
+/** A query source's result columns without its rows (mysql and postgres); undefined for other kinds or when it cannot be told. */
+export function describeQuerySource(config: SourceConfig): Promise<readonly QueryColumn[] | undefined> {
+  if (config.kind === 'mysql') return describeMysqlQuery(config);
+  if (config.kind === 'postgres') return describePostgresQuery(config);
+  return Promise.resolve(undefined);
 }
 
 async function* readFileSet(where: string, files: FileSet, readOne: (file: string) => AsyncIterable<SourceRow>, sameColumns: boolean): AsyncGenerator<SourceRow> {

@@ -15,6 +15,7 @@ import type { PostgresSourceConfig, TlsMode } from '../manifest/types.js';
 import { isLoopback } from '../manifest/mysql-url.js';
 import { parsePostgresUrl } from '../manifest/postgres-url.js';
 import { pgParsers, type PgTypeInfo } from './postgres-values.js';
+import { derivedQuery, type QueryColumn } from './query-shape.js';
 import { SourceError, type SourceRow } from './source.js';
 
 /** Rows fetched from the cursor at a time. */
@@ -27,7 +28,32 @@ const SESSION = "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalS
 /** Arrays and domains, for their parsers: built-in scalar types need no catalog. */
 const CATALOG = "SELECT oid::int8 AS oid, typelem::int8 AS element, typdelim AS delimiter, typbasetype::int8 AS base FROM pg_type WHERE typcategory = 'A' OR typtype = 'd'";
 
-export async function* readPostgresQuery(config: PostgresSourceConfig): AsyncGenerator<SourceRow> {
+/** int8, int2, int4: their text is their digits. */
+const INTEGER_OIDS = new Set([20, 21, 23]);
+
+/**
+ * The query's columns without its rows (`LIMIT 0` stops before the first row); undefined when the
+ * query cannot be wrapped as a subquery (the reader reports real errors).
+ */
+export async function describePostgresQuery(config: PostgresSourceConfig): Promise<readonly QueryColumn[] | undefined> {
+  let opened: Awaited<ReturnType<typeof openSourceClient>>;
+  try {
+    opened = await openSourceClient(config);
+  } catch {
+    return undefined;
+  }
+  try {
+    const result = await opened.client.query({ text: `SELECT * FROM (${derivedQuery(config.query)}) AS pssync_source LIMIT 0`, rowMode: 'array' });
+    return result.fields.map((field) => ({ name: field.name, integer: INTEGER_OIDS.has(field.dataTypeID) }));
+  } catch {
+    return undefined;
+  } finally {
+    await opened.client.end().catch(() => undefined);
+  }
+}
+
+/** A connected client inside the read-only snapshot, with this session's value parsers. */
+async function openSourceClient(config: PostgresSourceConfig): Promise<{ client: pg.Client; parsers: ReturnType<typeof pgParsers> }> {
   const where = `source "${config.name}"`;
   const parts = parsePostgresUrl(config.url);
   if ('error' in parts) throw new SourceError(where, parts.error);
@@ -47,18 +73,22 @@ export async function* readPostgresQuery(config: PostgresSourceConfig): AsyncGen
   });
   // A connection lost while idle is an 'error' event; the next read reports it.
   client.on('error', () => undefined);
-
-  let parsers: ReturnType<typeof pgParsers>;
   try {
     await client.connect();
     await client.query(SESSION);
     await client.query('BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const catalog = await client.query<{ oid: string; element: string; delimiter: string; base: string }>(CATALOG);
-    parsers = pgParsers(new Map(catalog.rows.map((row): [number, PgTypeInfo] => [Number(row.oid), { element: Number(row.element), delimiter: row.delimiter, ...(Number(row.base) ? { base: Number(row.base) } : {}) }])));
+    const parsers = pgParsers(new Map(catalog.rows.map((row): [number, PgTypeInfo] => [Number(row.oid), { element: Number(row.element), delimiter: row.delimiter, ...(Number(row.base) ? { base: Number(row.base) } : {}) }])));
+    return { client, parsers };
   } catch (error) {
     void client.end().catch(() => undefined);
     throw new SourceError(where, `cannot connect to the source database (${described}): ${redact(errorText(error, { withCode: true }))}`, undefined, { cause: error });
   }
+}
+
+export async function* readPostgresQuery(config: PostgresSourceConfig): AsyncGenerator<SourceRow> {
+  const where = `source "${config.name}"`;
+  const { client, parsers } = await openSourceClient(config);
 
   const cursor = client.query(new Cursor(config.query, undefined, { rowMode: 'array', types: { getTypeParser: ((oid: number) => parsers(oid)) as never } }));
   let names: string[] | undefined;
