@@ -1,10 +1,10 @@
 /**
  * What a sharded Vitess keyspace lets pssync do (pure). vtgate routes each row of a multi-row
  * `INSERT … ON DUPLICATE KEY UPDATE`, and each key of a key-list `DELETE`, to its shard by the
- * table's primary vindex: the direct writer works. The staging writer's `INSERT … SELECT` and
- * `UPDATE … JOIN` from a staging table fail across shards (the staging table has no vindex and
- * would be on one shard). And vtgate cannot route rows to a table its VSchema does not know, so a
- * new table needs a VSchema entry with a vindex first; pssync cannot choose the vindex.
+ * table's primary vindex: the direct writer works. The staging writer cannot: its staging table
+ * is in no VSchema, and its `INSERT … SELECT` and `UPDATE … JOIN` would join rows across shards.
+ * And vtgate routes rows only to tables its VSchema knows, so a new table needs a VSchema entry
+ * with a vindex first; pssync cannot choose the vindex.
  */
 import type { ShardedKeyspace } from '../dialect/vitess.js';
 import type { SyncConfig, WriteStrategy } from '../manifest/types.js';
@@ -45,6 +45,6 @@ export function shardedKeyspaceProblems(sync: SyncConfig, schema: SchemaPlan, ke
 }
 
 /** `the Vitess keyspace "commerce" is sharded (2 shards: -80, 80-)`. */
-export function keyspaceText(keyspace: ShardedKeyspace): string {
+function keyspaceText(keyspace: ShardedKeyspace): string {
   return `the Vitess keyspace "${keyspace.keyspace}" is sharded (${keyspace.shards.length} shards: ${keyspace.shards.join(', ')})`;
 }

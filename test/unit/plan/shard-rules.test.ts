@@ -6,6 +6,7 @@ import { planSchema } from '../../../src/plan/schema-diff.js';
 import { shardedKeyspaceProblems, shardedStrategy } from '../../../src/plan/shard-rules.js';
 import { toPlanJson } from '../../../src/plan/plan-json.js';
 import type { Plan, SyncPlan } from '../../../src/plan/plan.js';
+import { renderMarkdown } from '../../../src/render/markdown.js';
 import { renderText } from '../../../src/render/text.js';
 import { column, field, liveTable, tableSync } from '../../helpers/plan-builders.js';
 import { planSchemaErrors } from '../render/plan-schema.js';
@@ -104,6 +105,7 @@ describe('a plan for a sharded keyspace', () => {
     const json = toPlanJson(plan(syncPlan('auto')), { version: '0', baseDir: '/work' });
     expect(json.syncs[0]!.sharded_keyspace).toEqual({ keyspace: 'customer', shards: ['-80', '80-'], strategy: 'direct' });
     expect(planSchemaErrors(json)).toEqual([]);
+    expect(renderMarkdown(json)).toContain('- Vitess keyspace customer is sharded (2 shards: -80, 80-): written by the direct writer');
     expect(renderText(json)).toContain(
       "Vitess keyspace customer is sharded (2 shards: -80, 80-): written by the direct writer (multi-row INSERT … ON DUPLICATE KEY UPDATE and key-list DELETE), which vtgate routes to each row's shard by its vindex",
     );
