@@ -24,7 +24,7 @@ export class Destinations {
     if (!session) {
       const destination = this.config.destinations.get(name);
       if (!destination) throw new PssyncError('PSSYNC_E_USAGE', `unknown destination "${name}"`);
-      session = openDestination(destination).then(async (db) => ({ db, facts: await readDestinationFacts(db), collations: new ServerCollations(db) }));
+      session = openDestination(destination).then(async (db) => ({ db, facts: await readDestinationFacts(db, destination), collations: new ServerCollations(db) }));
       this.open.set(name, session);
     }
     return session;

@@ -13,6 +13,7 @@ import { tableLimitDiagnostic } from './plan/checks.js';
 import type { SyncPlan } from './plan/plan.js';
 import type { Row } from './model/row.js';
 import { planSchema, schemaPlanOf } from './plan/schema-diff.js';
+import { shardedKeyspaceProblems, shardedStrategy, shardTargetProblems } from './plan/shard-rules.js';
 import { prepareSource } from './mapping/prepare-source.js';
 import { openSpillFile } from './storage/spill-file.js';
 import { fileFingerprint } from './source/fingerprint.js';
@@ -47,7 +48,13 @@ export async function planSync(config: Config, sync: SyncConfig, destinations: D
   onProgress({ sync: sync.name, step: 'read' });
   const sourceFile = fingerprinting ? fileFingerprint(source) : Promise.resolve(undefined);
   const fingerprints = { source: '', schema: schemaFingerprint(live), rows: '' };
-  const base = { name: sync.name, kind: sync.kind, destination: sync.destination, table: sync.table, mode: sync.mode, strategy: sync.strategy, safety: sync.safety, ...(sync.kind === 'audience' ? { audience: sync.audience } : {}), ...(config.partition ? { partition: config.partition } : {}) };
+  const { shardedKeyspace } = facts;
+  const base = {
+    name: sync.name, kind: sync.kind, destination: sync.destination, table: sync.table, mode: sync.mode,
+    // A sharded Vitess keyspace takes the direct writer only (plan/shard-rules.ts).
+    strategy: shardedStrategy(sync.strategy, shardedKeyspace), ...(shardedKeyspace ? { shardedKeyspace } : {}),
+    safety: sync.safety, ...(sync.kind === 'audience' ? { audience: sync.audience } : {}), ...(config.partition ? { partition: config.partition } : {}),
+  };
   const warnings: Diagnostic[] = leftovers.length
     ? [{ code: 'PSSYNC_W_STAGING_LEFTOVER', severity: 'warning', sync: sync.name, message: `staging table(s) ${leftovers.join(', ')} left by an earlier run that did not finish; the next apply of this sync drops them` }]
     : [];
@@ -56,7 +63,7 @@ export async function planSync(config: Config, sync: SyncConfig, destinations: D
     const { records, columns, diagnostics: missing, filteredBySource } = await prepareSource(sync, source, target);
     const schema = planSchema(sync, columns, live, facts.dialect);
     const collationErrors = (await keyCollationProblems(collations, columns)).map((message): Diagnostic => ({ code: 'PSSYNC_E_COLLATION', severity: 'error', sync: sync.name, message }));
-    const early = [...warnings, ...schema.diagnostics, ...missing, ...collationErrors, ...tableKeyProblems(sync, columns, live)];
+    const early = [...warnings, ...schema.diagnostics, ...shardedKeyspaceProblems(sync, schema, shardedKeyspace), ...shardTargetProblems(sync, schema, facts.shardTarget), ...missing, ...collationErrors, ...tableKeyProblems(sync, columns, live)];
     const uniqueKeys = writtenUniqueKeys(live, columns);
     if (early.some((diagnostic) => diagnostic.severity === 'error')) {
       await records.close(); // an unread query source would keep its connection (and the process) open

@@ -15,6 +15,7 @@ import type { Connection, ConnectionOptions, FieldPacket, TypeCast } from 'mysql
 import type { DestinationConfig } from '../manifest/types.js';
 import { byteStringOf } from '../model/byte-string.js';
 import { PssyncError, errorMessage } from '../model/errors.js';
+import { shardTargetDatabase } from '../dialect/vitess.js';
 
 /** A Buffer is sent as bytes (X'…'): binary values (model/byte-string.ts). */
 export type SqlValue = string | number | bigint | Buffer | null;
@@ -135,7 +136,8 @@ export function connectionOptions(destination: DestinationConfig, withDatabase =
     queryFormat: (sql: string, values: unknown) =>
       values === undefined || values === null || (Array.isArray(values) && values.length === 0) ? sql : mysql.format(sql, values as SqlValue[], false, 'Z'),
   };
-  if (withDatabase) options.database = destination.database;
+  // A Vitess shard target is a database name vtgate parses (dialect/vitess.ts).
+  if (withDatabase) options.database = destination.shard !== undefined ? shardTargetDatabase(destination.database, destination.shard) : destination.database;
   if (destination.tls !== 'disabled') {
     if (destination.tls === 'required' && isIP(destination.host) !== 0) {
       // mysql2 checks an IP address host against the name "localhost" (Node only learns the host
@@ -303,9 +305,13 @@ export async function openDestination(destination: DestinationConfig): Promise<D
 }
 
 /** What to do about the usual connection failures, TLS ones above all. */
-export function connectHint(error: unknown, destination: Pick<DestinationConfig, 'tls' | 'caFile'>): string {
+export function connectHint(error: unknown, destination: Pick<DestinationConfig, 'tls' | 'caFile' | 'shard'>): string {
   const code = String((error as { code?: unknown } | null)?.code ?? '');
   const text = errorMessage(error);
+  // ER_BAD_DB_ERROR: only vtgate reads `keyspace:shard@primary` as a target; MySQL sees a database name.
+  if (destination.shard !== undefined && (error as { errno?: unknown } | null)?.errno === 1049) {
+    return `\n  A shard target (shard "${destination.shard}") works only through Vitess vtgate; for MySQL or MariaDB, name just the database.`;
+  }
   if (code === 'HANDSHAKE_NO_SSL_SUPPORT' || /does not support secure connection/i.test(text)) {
     return `\n  The server does not offer TLS, and tls is "${destination.tls}": nothing was sent unencrypted. Enable TLS on the server, or set tls: disabled if this network is trusted.`;
   }

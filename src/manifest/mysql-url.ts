@@ -9,12 +9,16 @@ export interface UrlParts {
   host?: string;
   port?: number;
   database?: string;
+  shard?: string;
   username?: string;
   password?: string;
   tls?: TlsMode;
 }
 
-/** `mysql://user:password@host:port/database?ssl-mode=…`, percent-decoded. */
+/**
+ * `mysql://user:password@host:port/database?ssl-mode=…`, percent-decoded. A Vitess shard target is
+ * `/keyspace/shard` (`/commerce/-80`), the form vtgate itself prints in SHOW VITESS_SHARDS.
+ */
 export function parseMysqlUrl(text: string): UrlParts | { error: string } {
   let url: URL;
   try {
@@ -28,9 +32,10 @@ export function parseMysqlUrl(text: string): UrlParts | { error: string } {
     const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
     if (host) parts.host = host;
     if (url.port) parts.port = Number(url.port);
-    const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
-    if (database.includes('/')) return { error: 'url path must be just the database name' };
+    const [database, shard, ...more] = url.pathname.replace(/^\//, '').split('/').map(decodeURIComponent);
+    if (more.length > 0 || shard === '' || database?.includes('/')) return { error: 'url path must be the database name, or a Vitess keyspace and shard (/keyspace/-80)' };
     if (database) parts.database = database;
+    if (shard !== undefined) parts.shard = shard;
     if (url.username) parts.username = decodeURIComponent(url.username);
     if (url.password) parts.password = decodeURIComponent(url.password);
     const tlsParam = url.searchParams.get('ssl-mode') ?? url.searchParams.get('sslmode') ?? url.searchParams.get('tls');

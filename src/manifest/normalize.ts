@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Diagnostic, DiagnosticCode } from '../model/diagnostic.js';
 import { isLoopback, parseMysqlUrl, type UrlParts } from './mysql-url.js';
+import { shardNameProblem } from '../dialect/vitess.js';
 import { parsePostgresUrl } from './postgres-url.js';
 import { normalizeSync, type RawSync } from './normalize-sync.js';
 import type { Tools } from './normalize-tools.js';
@@ -24,6 +25,7 @@ interface RawDestination {
   host?: string;
   port?: number | string;
   database?: string;
+  shard?: string;
   username?: string;
   password?: string;
   tls?: TlsMode;
@@ -160,6 +162,9 @@ function normalizeDestination(
   if (!host) report('PSSYNC_E_SCHEMA', urlPointer, 'url has no host; put it in the url or set `host`');
   if (!database) report('PSSYNC_E_SCHEMA', urlPointer, 'url has no database name (the path after the host); put it in the url or set `database`');
   if (database !== undefined && database.length > 64) report('PSSYNC_E_SCHEMA', urlPointer, 'database name must be at most 64 characters');
+  const shard = raw.shard ?? fromUrl.shard;
+  const shardProblem = shard !== undefined ? shardNameProblem(shard) : undefined;
+  if (shardProblem) report('PSSYNC_E_SCHEMA', raw.shard !== undefined ? childPointer(pointer, 'shard') : urlPointer, shardProblem);
   let port = fromUrl.port ?? DEFAULT_PORT;
   if (raw.port !== undefined) {
     port = Number(raw.port);
@@ -175,6 +180,7 @@ function normalizeDestination(
     host,
     port,
     database,
+    ...(shard !== undefined ? { shard } : {}),
     ...(username !== undefined ? { username } : {}),
     ...(password !== undefined ? { password } : {}),
     tls: raw.tls ?? fromUrl.tls ?? (isLoopback(host) ? 'disabled' : 'required'),

@@ -22,6 +22,11 @@ export interface DestinationConfig {
   readonly host: string;
   readonly port: number;
   readonly database: string;
+  /**
+   * Vitess: one shard of the keyspace `database` (`-80`), addressed past vtgate's routing; set by
+   * `shard:` or by a URL path `/keyspace/shard` (dialect/vitess.ts, docs/scale-out.md).
+   */
+  readonly shard?: string;
   readonly username?: string;
   readonly password?: string;
   readonly tls: TlsMode;

@@ -28,6 +28,9 @@ export type DiagnosticCode =
   | 'PSSYNC_E_GENERATED_COLUMN' // a field mapped onto a generated column
   | 'PSSYNC_E_NOT_A_TABLE' // the destination table is a view
   | 'PSSYNC_E_REQUIRED_COLUMN' // a mode that inserts leaves a NOT NULL column without a default unmapped
+  | 'PSSYNC_E_SHARDED_STRATEGY' // strategy: staging into a sharded Vitess keyspace (its SQL fails across shards)
+  | 'PSSYNC_E_SHARDED_CREATE_TABLE' // a new table in a sharded Vitess keyspace (needs a VSchema entry and vindex first)
+  | 'PSSYNC_E_SHARD_TARGET_DDL' // a schema change through a destination that targets one Vitess shard (it would change that shard only)
   | 'PSSYNC_W_TYPE_MISMATCH' // declared type differs from the live one
   | 'PSSYNC_W_STAGING_LEFTOVER'; // staging tables left by an earlier run
 

@@ -24,9 +24,13 @@ export interface SyncFingerprints {
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-/** Which database a destination is: host, port, database and user — hashed, never the password. */
+/**
+ * Which database a destination is: host, port, database and user — hashed, never the password. A
+ * Vitess shard target is another database (its rows are that shard's); without one the hash is as before.
+ */
 export function destinationIdentity(destination: DestinationConfig): string {
-  return sha256(JSON.stringify([destination.host.toLowerCase(), destination.port, destination.database, destination.username ?? '']));
+  const parts = [destination.host.toLowerCase(), destination.port, destination.database, destination.username ?? ''];
+  return sha256(JSON.stringify(destination.shard !== undefined ? [...parts, destination.shard] : parts));
 }
 
 export function schemaFingerprint(table: TableSpec | undefined): string {

@@ -32,6 +32,8 @@ export interface PlanJsonSync {
   readonly rejected_rows: number;
   /** How the rows were compared (absent in older plan files and where planning stopped early). */
   readonly comparison?: ComparisonJson;
+  /** The destination is a sharded Vitess keyspace (through vtgate): written by the direct writer only. */
+  readonly sharded_keyspace?: ShardedKeyspaceJson;
   readonly samples: {
     readonly insert: readonly JsonRow[];
     readonly update: readonly { readonly key: JsonRow; readonly changes: Record<string, { before: string | null; after: string | null }> }[];
@@ -52,6 +54,13 @@ export interface ComparisonJson {
   readonly row_hashes_read: number;
   readonly rows_read: number;
   readonly bytes_read?: number;
+}
+
+export interface ShardedKeyspaceJson {
+  readonly keyspace: string;
+  readonly shards: readonly string[];
+  /** The strategy apply uses there (`auto` resolved), or `staging`, which the plan refuses. */
+  readonly strategy: string;
 }
 
 export interface PlanJsonTable {
@@ -151,6 +160,7 @@ function syncJson(sync: SyncPlan, baseDir: string): PlanJsonSync {
     destination_rows: sync.rows?.actualRows ?? 0,
     rejected_rows: sync.rejections.length,
     ...(sync.comparison ? { comparison: comparisonJson(sync.comparison) } : {}),
+    ...(sync.shardedKeyspace ? { sharded_keyspace: { keyspace: sync.shardedKeyspace.keyspace, shards: sync.shardedKeyspace.shards, strategy: sync.strategy } } : {}),
     samples: {
       insert: (samples?.insert ?? []).map((row) => rowJson(columns, row)),
       update: (samples?.update ?? []).map(({ before, after }) => {

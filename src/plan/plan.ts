@@ -13,6 +13,7 @@ import type { WrittenUniqueKey } from '../mapping/unique-keys.js';
 import type { SyncFingerprints } from './fingerprint.js';
 import type { Comparison } from './segment-diff.js';
 import type { Partition } from '../model/partition.js';
+import type { ShardedKeyspace } from '../dialect/vitess.js';
 
 export interface SyncPlan {
   readonly name: string;
@@ -21,7 +22,10 @@ export interface SyncPlan {
   readonly destination: string;
   readonly table: string;
   readonly mode: Mode;
+  /** As the manifest says, except that `auto` is `direct` in a sharded Vitess keyspace (shard-rules.ts). */
   readonly strategy: WriteStrategy;
+  /** The destination is a sharded Vitess keyspace, reached through vtgate: only the direct writer applies. */
+  readonly shardedKeyspace?: ShardedKeyspace;
   readonly safety: SafetyConfig;
   readonly columns: readonly TargetColumn[];
   readonly schema: SchemaPlan;

@@ -3,7 +3,7 @@
  * <details> per sync. Sample values are left out by default (PR comments leak PII).
  */
 import type { PlanJson, PlanJsonSync, PlanJsonTable } from '../plan/plan-json.js';
-import { diagnosticLine, partitionLine, sharingLines, tableOf } from './text.js';
+import { diagnosticLine, partitionLine, shardedKeyspaceLine, sharingLines, tableOf } from './text.js';
 import { showChange, showRow } from './values.js';
 
 export interface MarkdownOptions {
@@ -19,6 +19,7 @@ const cell = (text: string) => text.replace(/\|/g, '\\|');
 /** The sync's <details> section, or undefined when it has nothing to show beyond its summary row. */
 function details(sync: PlanJsonSync, table: PlanJsonTable | undefined, samples: number): string | undefined {
   const body: string[] = sharingLines(sync, table).map((line) => `- ${line}`);
+  if (sync.sharded_keyspace) body.push(`- ${shardedKeyspaceLine(sync.sharded_keyspace)}`);
   if (sync.ddl.length) body.push('```sql', ...sync.ddl.map((statement) => `${statement};`), '```');
   if (samples > 0) {
     const lines = [

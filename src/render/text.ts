@@ -1,5 +1,5 @@
 /** The human plan, Terraform-like: `+` insert, `~` update, `-` delete, `!` DDL. Reads the JSON plan. */
-import type { ComparisonJson, JsonDiagnostic, PlanJson, PlanJsonSync, PlanJsonTable } from '../plan/plan-json.js';
+import type { ComparisonJson, JsonDiagnostic, PlanJson, PlanJsonSync, PlanJsonTable, ShardedKeyspaceJson } from '../plan/plan-json.js';
 import { PLAIN, type Style } from './style.js';
 import { plural, showChange, showRow } from './values.js';
 
@@ -29,6 +29,7 @@ function renderSync(sync: PlanJsonSync, table: PlanJsonTable | undefined, style:
   const what = sync.kind === 'audience' ? `audience "${sync.audience}" → ${target}` : target;
   const lines = [style.bold(`sync ${sync.name}: ${what} (${sync.mode})`)];
   for (const line of sharingLines(sync, table)) lines.push(style.dim(`  ${line}`));
+  if (sync.sharded_keyspace) lines.push(style.dim(`  ${shardedKeyspaceLine(sync.sharded_keyspace)}`));
   for (const error of sync.errors) lines.push(style.red(`  ✗ ${diagnosticLine(error)}`));
   for (const warning of sync.warnings) lines.push(style.yellow(`  ⚠ ${diagnosticLine(warning)}`));
   for (const statement of sync.ddl) {
@@ -58,6 +59,13 @@ function renderSync(sync: PlanJsonSync, table: PlanJsonTable | undefined, style:
 function partitionRowsText(sync: PlanJsonSync): string {
   if (sync.other_partition_rows === undefined) return '';
   return sync.source_filtered ? ' in the partition (the source query sent only those)' : ` in the partition, ${sync.other_partition_rows} in others`;
+}
+
+/** Which writer a sharded keyspace gets, and why. */
+export function shardedKeyspaceLine(keyspace: ShardedKeyspaceJson): string {
+  const what = `Vitess keyspace ${keyspace.keyspace} is sharded (${keyspace.shards.length} shards: ${keyspace.shards.join(', ')})`;
+  if (keyspace.strategy === 'staging') return `${what}: the staging writer cannot run there`;
+  return `${what}: written by the direct writer (multi-row INSERT … ON DUPLICATE KEY UPDATE and key-list DELETE), which vtgate routes to each row's shard by its vindex`;
 }
 
 /** What a partitioned plan covers. */

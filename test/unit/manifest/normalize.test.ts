@@ -240,10 +240,43 @@ describe('parseMysqlUrl', () => {
   });
 
   it('explains bad urls without quoting them', () => {
-    for (const url of ['postgres://u:secret@h/db', 'mysql://u:sec#ret@h/db', 'mysql://h/db?ssl-mode=maybe', 'mysql://h/a/b']) {
+    for (const url of ['postgres://u:secret@h/db', 'mysql://u:sec#ret@h/db', 'mysql://h/db?ssl-mode=maybe', 'mysql://h/a/b/c', 'mysql://h/a/', 'mysql://h/a%2Fb']) {
       const result = parseMysqlUrl(url);
       expect(result).toHaveProperty('error');
       expect(JSON.stringify(result)).not.toContain('sec');
+    }
+  });
+});
+
+describe('Vitess shard targets', () => {
+  it('reads /keyspace/shard from a url, as vtgate prints it in SHOW VITESS_SHARDS', () => {
+    expect(parseMysqlUrl('mysql://u:p@vtgate.example.com/customer/-80')).toMatchObject({ database: 'customer', shard: '-80' });
+    expect(parseMysqlUrl('mysql://u:p@vtgate.example.com/customer')).not.toHaveProperty('shard');
+  });
+
+  it('takes the shard from the url or from shard:, which overrides it', () => {
+    const config = parse(
+      [
+        'version: 1',
+        'destinations:',
+        '  by_url: { url: "mysql://u:p@vtgate.example.com/customer/-80" }',
+        '  by_key: { host: vtgate.example.com, database: customer, shard: "80-" }',
+        '  both: { url: "mysql://u:p@vtgate.example.com/customer/-80", shard: "80-" }',
+        '  plain: { url: "mysql://u:p@db.example.com/customer" }',
+        '',
+      ].join('\n'),
+    );
+    expect(config.destinations.get('by_url')).toMatchObject({ database: 'customer', shard: '-80' });
+    expect(config.destinations.get('by_key')).toMatchObject({ database: 'customer', shard: '80-' });
+    expect(config.destinations.get('both')).toMatchObject({ database: 'customer', shard: '80-' });
+    expect(config.destinations.get('plain')).not.toHaveProperty('shard');
+  });
+
+  it('refuses target syntax in the shard, from the url and from shard:', () => {
+    for (const destination of ['{ url: "mysql://u:p@h/customer/-80@replica" }', '{ host: h, database: customer, shard: "ks:-80" }']) {
+      const result = parseManifest(`version: 1\ndestinations:\n  d: ${destination}\n`, '/work/project/pssync.yaml', {});
+      expect(result.diagnostics.map((diagnostic) => diagnostic.code)).toContain('PSSYNC_E_SCHEMA');
+      expect(result.diagnostics.some((diagnostic) => /Vitess shard name/.test(diagnostic.message) || diagnostic.path === 'destinations.d.shard')).toBe(true);
     }
   });
 });
