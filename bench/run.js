@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 /**
  * `npm run bench [-- --rows N] [--smoke] [--rounds R] [--strategies auto,staging,direct]`
+ * `npm run bench -- --scale-out [--rows N] [--workers 1,2,4] [--smoke] [--missing-table]`: partitioned applies, 1 worker
+ * against W concurrent workers (issue 15) — a separate mode, in lib/scale-out.js.
  *
  * Measures pssync against the practical limits of the same server, in the same run:
  *   baselines  LOAD DATA LOCAL INFILE (mariadb/mysql client), the same rows replayed as 4 MiB
@@ -29,6 +31,7 @@ import mysql from 'mysql2/promise';
 import { ensureDataset, FIELDS, resyncCounts } from './lib/generate.js';
 import { BenchError, fail, fmt, log, manifest, median, parseApplyReport, pssync, ratio, seconds, tableDdl } from './lib/common.js';
 import { measure, rssMethod } from './lib/measure.js';
+import { runScaleOut } from './lib/scale-out.js';
 import { formatProfile, PROFILE_CATEGORIES, summarizeProfiles } from './lib/profile.js';
 import { startSlowLink } from './lib/slow-link.js';
 
@@ -53,6 +56,9 @@ function parseArgs(argv) {
     remote: true,
     linkRttMs: 20,
     linkMbit: 100,
+    scaleOut: false,
+    workers: [1, 2, 4],
+    missingTable: false,
   };
   for (let index = 0; index < argv.length; index += 1) {
     const [flag, inline] = argv[index].split(/=(.*)/s, 2);
@@ -72,6 +78,9 @@ function parseArgs(argv) {
       case '--no-remote': options.remote = false; break;
       case '--link-rtt': options.linkRttMs = Number(value()); break;
       case '--link-mbit': options.linkMbit = Number(value()); break;
+      case '--scale-out': options.scaleOut = true; break;
+      case '--missing-table': options.missingTable = true; break;
+      case '--workers': options.workers = value().split(',').map((count) => Number(count.trim())); break;
       case '--help':
         process.stdout.write(`npm run bench -- [--rows N] [--smoke] [--rounds R] [--strategies auto,staging,direct]
   [--database-url mysql://user:pass@host:port/] [--database NAME] [--data-dir DIR] [--out FILE.md]
@@ -82,13 +91,24 @@ empty. Defaults: 1,000,000 rows, 1 round, all three strategies, $PSSYNC_BENCH_DA
 mysql://root@127.0.0.1:3306/, database pssync_bench (dropped and re-created), data in ${join(tmpdir(), 'pssync-bench')}.
 Every pssync run is profiled (node --cpu-prof, one .cpuprofile per thread, summed by category);
 --cpu-prof DIR keeps the profiles there, --no-profile runs without them.
+
+npm run bench -- --scale-out [--rows N] [--workers 1,2,4] [--smoke] [--missing-table] [--database NAME] [--out FILE.md] [--keep]
+Partitioned applies (issue 15): for each worker count W, an initial mirror load into an empty table
+(--missing-table: into no table, a first run) and the 1%/1%/1% mirror re-sync, each by W concurrent
+\`pssync apply --partition K/W\` (a plain apply for W = 1); group and per-worker wall time, peak RSS,
+client and server CPU. Defaults: 4,000,000 rows (20,000 with --smoke), workers 1,2,4. --rounds,
+--strategies and the profile and remote options do not apply to it.
 `);
         process.exit(0);
       default:
         throw new Error(`unknown option ${flag} (try --help)`);
     }
   }
-  if (options.smoke && !argv.some((arg) => arg === '--rows' || arg.startsWith('--rows='))) options.rows = 20_000;
+  const rowsGiven = argv.some((arg) => arg === '--rows' || arg.startsWith('--rows='));
+  if (options.smoke && !rowsGiven) options.rows = 20_000;
+  else if (options.scaleOut && !rowsGiven) options.rows = 4_000_000;
+  // At most 64: pssync's partition locks are checked for every N up to 64 (docs/scale-out.md).
+  if (options.workers.length === 0 || options.workers.some((count) => !Number.isInteger(count) || count < 1 || count > 64)) throw new Error('--workers must be a list of integers from 1 to 64, e.g. 1,2,4');
   if (!Number.isInteger(options.rows) || options.rows < 100) throw new Error('--rows must be an integer ≥ 100');
   if (!Number.isInteger(options.rounds) || options.rounds < 1) throw new Error('--rounds must be an integer ≥ 1');
   for (const strategy of options.strategies) {
@@ -118,6 +138,7 @@ function clientBinary() {
 
 async function main() {
   const options = parseArgs(process.argv.slice(2));
+  if (options.scaleOut) return runScaleOut(options);
   const rows = options.rows;
   const url = new URL(options.databaseUrl);
   const databaseUrl = new URL(options.databaseUrl);
