@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 /**
  * `npm run bench [-- --rows N] [--smoke] [--rounds R] [--strategies auto,staging,direct]`
+ * `npm run bench -- --scale-out [--rows N] [--workers 1,2,4] [--smoke] [--missing-table]`: partitioned applies, 1 worker
+ * against W concurrent workers (issue 15) — a separate mode, in lib/scale-out.js.
  *
  * Measures pssync against the practical limits of the same server, in the same run:
  *   baselines  LOAD DATA LOCAL INFILE (mariadb/mysql client), the same rows replayed as 4 MiB
@@ -27,13 +29,13 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mysql from 'mysql2/promise';
 import { ensureDataset, FIELDS, resyncCounts } from './lib/generate.js';
+import { BenchError, fail, fmt, log, manifest, median, parseApplyReport, pssync, ratio, seconds, tableDdl } from './lib/common.js';
 import { measure, rssMethod } from './lib/measure.js';
+import { runScaleOut } from './lib/scale-out.js';
 import { formatProfile, PROFILE_CATEGORIES, summarizeProfiles } from './lib/profile.js';
 import { startSlowLink } from './lib/slow-link.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, '..');
-const pssync = join(root, 'bin', 'pssync.js');
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -54,6 +56,9 @@ function parseArgs(argv) {
     remote: true,
     linkRttMs: 20,
     linkMbit: 100,
+    scaleOut: false,
+    workers: [1, 2, 4],
+    missingTable: false,
   };
   for (let index = 0; index < argv.length; index += 1) {
     const [flag, inline] = argv[index].split(/=(.*)/s, 2);
@@ -73,6 +78,9 @@ function parseArgs(argv) {
       case '--no-remote': options.remote = false; break;
       case '--link-rtt': options.linkRttMs = Number(value()); break;
       case '--link-mbit': options.linkMbit = Number(value()); break;
+      case '--scale-out': options.scaleOut = true; break;
+      case '--missing-table': options.missingTable = true; break;
+      case '--workers': options.workers = value().split(',').map((count) => Number(count.trim())); break;
       case '--help':
         process.stdout.write(`npm run bench -- [--rows N] [--smoke] [--rounds R] [--strategies auto,staging,direct]
   [--database-url mysql://user:pass@host:port/] [--database NAME] [--data-dir DIR] [--out FILE.md]
@@ -83,13 +91,24 @@ empty. Defaults: 1,000,000 rows, 1 round, all three strategies, $PSSYNC_BENCH_DA
 mysql://root@127.0.0.1:3306/, database pssync_bench (dropped and re-created), data in ${join(tmpdir(), 'pssync-bench')}.
 Every pssync run is profiled (node --cpu-prof, one .cpuprofile per thread, summed by category);
 --cpu-prof DIR keeps the profiles there, --no-profile runs without them.
+
+npm run bench -- --scale-out [--rows N] [--workers 1,2,4] [--smoke] [--missing-table] [--database NAME] [--out FILE.md] [--keep]
+Partitioned applies (issue 15): for each worker count W, an initial mirror load into an empty table
+(--missing-table: into no table, a first run) and the 1%/1%/1% mirror re-sync, each by W concurrent
+\`pssync apply --partition K/W\` (a plain apply for W = 1); group and per-worker wall time, peak RSS,
+client and server CPU. Defaults: 4,000,000 rows (20,000 with --smoke), workers 1,2,4. --rounds,
+--strategies and the profile and remote options do not apply to it.
 `);
         process.exit(0);
       default:
         throw new Error(`unknown option ${flag} (try --help)`);
     }
   }
-  if (options.smoke && !argv.some((arg) => arg === '--rows' || arg.startsWith('--rows='))) options.rows = 20_000;
+  const rowsGiven = argv.some((arg) => arg === '--rows' || arg.startsWith('--rows='));
+  if (options.smoke && !rowsGiven) options.rows = 20_000;
+  else if (options.scaleOut && !rowsGiven) options.rows = 4_000_000;
+  // At most 64: pssync's partition locks are checked for every N up to 64 (docs/scale-out.md).
+  if (options.workers.length === 0 || options.workers.some((count) => !Number.isInteger(count) || count < 1 || count > 64)) throw new Error('--workers must be a list of integers from 1 to 64, e.g. 1,2,4');
   if (!Number.isInteger(options.rows) || options.rows < 100) throw new Error('--rows must be an integer ≥ 100');
   if (!Number.isInteger(options.rounds) || options.rounds < 1) throw new Error('--rounds must be an integer ≥ 1');
   for (const strategy of options.strategies) {
@@ -100,24 +119,6 @@ Every pssync run is profiled (node --cpu-prof, one .cpuprofile per thread, summe
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
-
-const fmt = (value, digits = 0) =>
-  value === undefined || Number.isNaN(value) ? '–' : value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-const seconds = (ms) => (ms === undefined ? '–' : fmt(ms / 1000, 2));
-const ratio = (value) => (value === undefined || !Number.isFinite(value) ? '–' : `${fmt(value, 2)}×`);
-const median = (values) => {
-  const sorted = values.filter((value) => value !== undefined).sort((a, b) => a - b);
-  if (sorted.length === 0) return undefined;
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
-
-class BenchError extends Error {}
-
-function fail(what, result) {
-  const output = `${result.stderr}\n${result.stdout}`.trim().split('\n').slice(-25).join('\n');
-  throw new BenchError(`${what} failed (exit ${result.code}):\n${output}`);
-}
 
 function commandExists(name) {
   try {
@@ -132,57 +133,12 @@ function clientBinary() {
   return ['mariadb', 'mysql'].find(commandExists);
 }
 
-function manifest({ table, csv, mode, strategy, databaseUrl }) {
-  const fields = FIELDS.map((field) => `      - { from: ${field.name}, to: ${field.name}, type: ${field.type} }`).join('\n');
-  return `version: 1
-destinations:
-  bench:
-    url: \${BENCH_DATABASE_URL}
-sources:
-  profiles:
-    kind: csv
-    path: ${JSON.stringify(csv)}
-syncs:
-  profiles:
-    source: profiles
-    destination: bench
-    table: ${table}
-    mode: ${mode}
-    primary_key: [id]${strategy === 'auto' ? '' : `\n    strategy: ${strategy}`}
-    safety: { max_delete_ratio: 0.05 }
-    fields:
-${fields}
-`;
-}
-
-/** The statistics line of `pssync apply`'s report (src/render/report.ts). */
-function parseApplyReport(stderr) {
-  const line = stderr.split('\n').find((text) => / applied \+\d+/.test(text));
-  if (!line) return undefined;
-  const counts = /applied \+(\d+) ~(\d+) -(\d+)/.exec(line);
-  const strategy = /with the (\w+) writer/.exec(line)?.[1];
-  const statements = Number(/\((\d+) statements/.exec(line)?.[1]);
-  const maxRows = /at most ([\d,]+) rows/.exec(line)?.[1];
-  const medianMs = /median ([\d,]+) ms/.exec(line)?.[1];
-  const maxMs = /max ([\d,]+) ms/.exec(line)?.[1] ?? /longest statement ([\d,]+) ms/.exec(line)?.[1];
-  const num = (text) => (text === undefined ? undefined : Number(text.replace(/,/g, '')));
-  return {
-    insert: Number(counts[1]),
-    update: Number(counts[2]),
-    delete: Number(counts[3]),
-    strategy,
-    statements,
-    maxRowsPerStatement: num(maxRows),
-    medianStatementMs: num(medianMs),
-    maxStatementMs: num(maxMs),
-  };
-}
-
 // ---------------------------------------------------------------------------------------------
 // The run
 
 async function main() {
   const options = parseArgs(process.argv.slice(2));
+  if (options.scaleOut) return runScaleOut(options);
   const rows = options.rows;
   const url = new URL(options.databaseUrl);
   const databaseUrl = new URL(options.databaseUrl);
@@ -436,18 +392,6 @@ async function main() {
   if (options.out) writeFileSync(options.out, markdown);
 }
 
-/** CREATE TABLE exactly as pssync plans it for the manifest's fields, for the baselines' tables. */
-async function tableDdl(work, env) {
-  const probe = join(work, 'probe.yaml');
-  writeFileSync(probe, manifest({ table: 'probe_table', csv: join(work, 'probe.csv'), mode: 'upsert', strategy: 'auto' }));
-  writeFileSync(join(work, 'probe.csv'), `${FIELDS.map((field) => field.name).join(',')}\n`);
-  const result = await measure(process.execPath, [pssync, 'plan', '-f', probe, '--format', 'json'], { cwd: work, env });
-  if (result.code !== 0) fail('pssync plan (probe for the table DDL)', result);
-  const ddl = JSON.parse(result.stdout).syncs[0].ddl[0];
-  if (!ddl?.includes('`probe_table`')) throw new BenchError(`unexpected probe DDL: ${ddl}`);
-  return (table) => ddl.replace('`probe_table`', `\`${table}\``);
-}
-
 // ---------------------------------------------------------------------------------------------
 // Report
 
@@ -603,10 +547,6 @@ function profileTable(lines, options, rows, counts, get) {
 
 function logProfile(profile, rows) {
   if (profile) log(`  CPU: ${formatProfile(profile, rows)}`);
-}
-
-function log(message) {
-  process.stderr.write(`${message}\n`);
 }
 
 main().catch((error) => {
