@@ -29,7 +29,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mysql from 'mysql2/promise';
 import { ensureDataset, FIELDS, resyncCounts } from './lib/generate.js';
-import { BenchError, fail, fmt, log, manifest, median, parseApplyReport, pssync, ratio, seconds, tableDdl } from './lib/common.js';
+import { BenchError, fail, fmt, log, manifest, median, openAdmin, parseApplyReport, pssync, ratio, seconds, tableDdl } from './lib/common.js';
 import { measure, rssMethod } from './lib/measure.js';
 import { runScaleOut } from './lib/scale-out.js';
 import { formatProfile, PROFILE_CATEGORIES, summarizeProfiles } from './lib/profile.js';
@@ -140,16 +140,7 @@ async function main() {
   const options = parseArgs(process.argv.slice(2));
   if (options.scaleOut) return runScaleOut(options);
   const rows = options.rows;
-  const url = new URL(options.databaseUrl);
-  const databaseUrl = new URL(options.databaseUrl);
-  databaseUrl.pathname = `/${options.database}`;
-  const admin = await mysql.createConnection({
-    host: url.hostname,
-    port: Number(url.port || 3306),
-    user: decodeURIComponent(url.username || 'root'),
-    password: decodeURIComponent(url.password),
-    multipleStatements: false,
-  });
+  const { url, databaseUrl, admin } = await openAdmin(options);
   const [[{ version }]] = await admin.query('SELECT VERSION() AS version');
   const [[{ localInfile }]] = await admin.query('SELECT @@local_infile AS localInfile');
   await admin.query(`DROP DATABASE IF EXISTS ${mysql.escapeId(options.database)}`);

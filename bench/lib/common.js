@@ -5,6 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import mysql from 'mysql2/promise';
 import { FIELDS } from './generate.js';
 import { measure } from './measure.js';
 
@@ -85,6 +86,21 @@ export async function tableDdl(work, env) {
   const ddl = JSON.parse(result.stdout).syncs[0].ddl[0];
   if (!ddl?.includes('`probe_table`')) throw new BenchError(`unexpected probe DDL: ${ddl}`);
   return (table) => ddl.replace('`probe_table`', `\`${table}\``);
+}
+
+/** The admin connection (no database) and the URL of the bench's own database. */
+export async function openAdmin(options) {
+  const url = new URL(options.databaseUrl);
+  const databaseUrl = new URL(options.databaseUrl);
+  databaseUrl.pathname = `/${options.database}`;
+  const admin = await mysql.createConnection({
+    host: url.hostname,
+    port: Number(url.port || 3306),
+    user: decodeURIComponent(url.username || 'root'),
+    password: decodeURIComponent(url.password),
+    multipleStatements: false,
+  });
+  return { url, databaseUrl, admin };
 }
 
 export function log(message) {

@@ -26,7 +26,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { cpus, freemem, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
-import { BenchError, fail, fmt, log, manifest, parseApplyReport, pssync, ratio, seconds, tableDdl } from './common.js';
+import { BenchError, fail, fmt, log, manifest, openAdmin, parseApplyReport, pssync, ratio, seconds, tableDdl } from './common.js';
 import { ensureDataset, resyncCounts } from './generate.js';
 import { measure, rssMethod } from './measure.js';
 
@@ -38,15 +38,7 @@ const PHASES = [
 
 export async function runScaleOut(options) {
   const { rows, workers } = options;
-  const url = new URL(options.databaseUrl);
-  const databaseUrl = new URL(options.databaseUrl);
-  databaseUrl.pathname = `/${options.database}`;
-  const admin = await mysql.createConnection({
-    host: url.hostname,
-    port: Number(url.port || 3306),
-    user: decodeURIComponent(url.username || 'root'),
-    password: decodeURIComponent(url.password),
-  });
+  const { url, databaseUrl, admin } = await openAdmin(options);
   const [[{ version }]] = await admin.query('SELECT VERSION() AS version');
   await admin.query(`DROP DATABASE IF EXISTS ${mysql.escapeId(options.database)}`);
   await admin.query(`CREATE DATABASE ${mysql.escapeId(options.database)}`);

@@ -58,6 +58,7 @@ async function openSourceConnection(config: MysqlSourceConfig): Promise<Connecti
   const parts = parseMysqlUrl(config.url);
   if ('error' in parts) throw new SourceError(where, parts.error);
   registerSecret(parts.password, { always: true });
+  if (parts.shard !== undefined) throw new SourceError(where, 'url path must be just the database name (a Vitess shard target is for destinations)');
   const host = parts.host ?? '127.0.0.1';
   const target: DestinationConfig = {
     name: config.name,
