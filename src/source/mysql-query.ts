@@ -15,7 +15,7 @@ import { errorText } from '../model/errors.js';
 import { redact, registerSecret } from '../model/redaction.js';
 import type { DestinationConfig, MysqlSourceConfig } from '../manifest/types.js';
 import { isLoopback, parseMysqlUrl } from '../manifest/mysql-url.js';
-import { derivedQuery, type QueryColumn } from './query-shape.js';
+import { describedQuery, type QueryColumn } from './query-shape.js';
 import { SourceError, type HeaderListener, type SourceRow } from './source.js';
 
 /** Rows the driver may hold ahead of the reader. */
@@ -43,7 +43,7 @@ export async function describeMysqlQuery(config: MysqlSourceConfig): Promise<rea
   }
   try {
     const fields = await new Promise<FieldPacket[]>((resolve, reject) => {
-      connection.query({ sql: `SELECT * FROM (${derivedQuery(config.query)}) AS pssync_source LIMIT 0`, rowsAsArray: true }, (error, _rows, fields) => (error ? reject(error) : resolve(fields ?? [])));
+      connection.query({ sql: describedQuery(config.query), rowsAsArray: true }, (error, _rows, fields) => (error ? reject(error) : resolve(fields ?? [])));
     });
     return fields.map((field) => ({ name: field.name, integer: INTEGER_TYPES.has(field.columnType ?? -1) }));
   } catch {

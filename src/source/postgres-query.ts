@@ -15,7 +15,7 @@ import type { PostgresSourceConfig, TlsMode } from '../manifest/types.js';
 import { isLoopback } from '../manifest/mysql-url.js';
 import { parsePostgresUrl } from '../manifest/postgres-url.js';
 import { pgParsers, type PgTypeInfo } from './postgres-values.js';
-import { derivedQuery, type QueryColumn } from './query-shape.js';
+import { describedQuery, type QueryColumn } from './query-shape.js';
 import { SourceError, type SourceRow } from './source.js';
 
 /** Rows fetched from the cursor at a time. */
@@ -43,7 +43,7 @@ export async function describePostgresQuery(config: PostgresSourceConfig): Promi
     return undefined;
   }
   try {
-    const result = await opened.client.query({ text: `SELECT * FROM (${derivedQuery(config.query)}) AS pssync_source LIMIT 0`, rowMode: 'array' });
+    const result = await opened.client.query({ text: describedQuery(config.query), rowMode: 'array' });
     return result.fields.map((field) => ({ name: field.name, integer: INTEGER_OIDS.has(field.dataTypeID) }));
   } catch {
     return undefined;

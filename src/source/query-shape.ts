@@ -7,12 +7,20 @@ export interface QueryColumn {
   readonly integer: boolean;
 }
 
-/** A query as the body of a derived table: no trailing `;`, and a line end before `)` so a closing `-- comment` stays closed. */
-export function derivedQuery(query: string): string {
-  return `\n${query.replace(/[\s;]+$/, '')}\n`;
+/**
+ * The query as a derived table: no trailing `;`, and a line end before `)` so a closing
+ * `-- comment` stays closed. The same in MySQL and PostgreSQL.
+ */
+function fromQuery(query: string): string {
+  return `SELECT * FROM (\n${query.replace(/[\s;]+$/, '')}\n) AS pssync_source`;
+}
+
+/** The query's columns without its rows: the server plans `LIMIT 0` and stops before any row. */
+export function describedQuery(query: string): string {
+  return `${fromQuery(query)} LIMIT 0`;
 }
 
 /** The query keeping only the rows `where` accepts (a term over the result's columns). */
 export function filteredQuery(query: string, where: string): string {
-  return `SELECT * FROM (${derivedQuery(query)}) AS pssync_source WHERE ${where}`;
+  return `${fromQuery(query)} WHERE ${where}`;
 }
