@@ -42,14 +42,14 @@ export interface PrepareTarget {
 export async function prepareSource(sync: SyncConfig, source: SourceConfig, target: PrepareTarget): Promise<PreparedSource> {
   // A reader tells its header before its first record is read (or the end is found).
   const seen: { header?: SourceHeader } = {};
-  const columnsOf = (names: readonly string[]) => resolveTargetColumns(sync, fieldMappingsOf(sync, names), target.live, target.dialect, target.defaultCollation);
-  const filtered = target.partition && target.partition.count > 1 ? await partitionedQuerySource(source, target.partition, columnsOf) : undefined;
+  const columnsFor = (fields: readonly FieldMapping[]) => resolveTargetColumns(sync, fields, target.live, target.dialect, target.defaultCollation);
+  const filtered = target.partition && target.partition.count > 1 ? await partitionedQuerySource(source, target.partition, (names) => columnsFor(fieldMappingsOf(sync, names))) : undefined;
   const records = await peek(readSource(filtered ?? source, { onHeader: (header) => (seen.header = header) }));
   const header = seen.header ?? (records.first ? { names: Object.keys(records.first.fields), line: records.first.line } : undefined);
   // Without `fields` the header names them; a source without either still names its key (for deletes).
   const sourceFields = header ? header.names : target.live || target.offline ? keyColumnsOf(sync) : [];
   const fields = fieldMappingsOf(sync, sourceFields);
-  const columns = columnsOf(sourceFields);
+  const columns = columnsFor(fields);
   const diagnostics = [
     ...constantDiagnostics(sync, columns),
     ...missingFieldDiagnostics(sync, source, fields, seen.header),
