@@ -7,7 +7,7 @@
  * (the rows are looked up by introspect/unique-holders.ts).
  */
 import type { SyncConfig } from '../manifest/types.js';
-import type { Diagnostic } from '../model/diagnostic.js';
+import { atSync, type Diagnostic } from '../model/diagnostic.js';
 import type { Row } from '../model/row.js';
 import { findColumn, type TableSpec, type UniqueKey } from '../model/table.js';
 import type { CollationKeys } from './collation.js';
@@ -88,7 +88,7 @@ function uniqueKeyProblem(key: UniqueKey, live: TableSpec, columns: readonly Tar
  */
 export function tableKeyProblems(sync: SyncConfig, columns: readonly TargetColumn[], live: TableSpec | undefined): Diagnostic[] {
   if (!live) return [];
-  const where = { sync: sync.name, file: sync.position.file, line: sync.position.line, column: sync.position.column };
+  const where = atSync(sync);
   if (live.view) {
     // Writes through a view land in its base table (mode insert), or fail for want of a key.
     const message = `\`${live.name}\` is a view, not a table: pssync writes base tables only and reads their keys; sync into the table the view reads from, or give the sync another table name`;
@@ -271,10 +271,7 @@ export function collisionDiagnostic(
   });
   const more = total > listed.length ? `; and ${total - listed.length} more` : '';
   return {
-    sync: sync.name,
-    file: sync.position.file,
-    line: sync.position.line,
-    column: sync.position.column,
+    ...atSync(sync),
     code: 'PSSYNC_E_UNIQUE_KEY',
     severity: 'error',
     message: `unique key \`${key.name}\` of table \`${table}\`: ${listed.join('; ')}${more}. INSERT … ON DUPLICATE KEY UPDATE would overwrite the other row; change the source or the destination so that no two rows share the key (to move a value from one row to another, apply in two steps: first the row that gives it up, then the one that takes it)`,

@@ -67,3 +67,8 @@ export function formatDiagnostic(diagnostic: Diagnostic): string {
   const sync = diagnostic.sync && !diagnostic.path ? ` [sync ${diagnostic.sync}]` : '';
   return `${where ? `${where}: ` : ''}${diagnostic.severity} ${diagnostic.code}${path}${sync}: ${diagnostic.message}`;
 }
+
+/** Where a sync's diagnostic points: the sync, and its place in the manifest. */
+export function atSync(sync: { readonly name: string; readonly position: { readonly file: string; readonly line: number; readonly column: number } }): Pick<Diagnostic, 'sync' | 'file' | 'line' | 'column'> {
+  return { sync: sync.name, file: sync.position.file, line: sync.position.line, column: sync.position.column };
+}

@@ -4,7 +4,7 @@
  * (pure). A plan that only updates such a table is fine: changed rows are sent as UPDATEs.
  */
 import type { SyncConfig } from '../manifest/types.js';
-import type { Diagnostic } from '../model/diagnostic.js';
+import { atSync, type Diagnostic } from '../model/diagnostic.js';
 import { columnNameKey } from '../model/identifiers.js';
 import type { TableSpec } from '../model/table.js';
 import type { TargetColumn } from '../mapping/target-columns.js';
@@ -20,10 +20,7 @@ export function unmappedRequiredColumns(sync: SyncConfig, columns: readonly Targ
   return [{
     code: 'PSSYNC_E_REQUIRED_COLUMN',
     severity: 'error',
-    sync: sync.name,
-    file: sync.position.file,
-    line: sync.position.line,
-    column: sync.position.column,
+    ...atSync(sync),
     message: `the plan inserts ${inserts} row${inserts === 1 ? '' : 's'} into table \`${live.name}\`, which has NOT NULL column(s) without a default that the sync does not map: ${list}; the server would refuse the INSERT. Map a field onto ${them}, give ${them} a DEFAULT${orUpdate}`,
   }];
 }

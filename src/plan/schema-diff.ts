@@ -5,7 +5,7 @@
  */
 import type { Dialect } from '../dialect/dialect.js';
 import type { SyncConfig } from '../manifest/types.js';
-import type { Diagnostic } from '../model/diagnostic.js';
+import { atSync, type Diagnostic } from '../model/diagnostic.js';
 import { findColumn, type TableSpec } from '../model/table.js';
 import { ddlTypeSql } from '../model/column-type.js';
 import { keyColumnsOf, type TargetColumn } from '../mapping/target-columns.js';
@@ -49,7 +49,7 @@ export function planSchema(
   live: TableSpec | undefined,
   dialect: Dialect,
 ): SchemaPlan {
-  const where = { sync: sync.name, file: sync.position.file, line: sync.position.line, column: sync.position.column };
+  const where = atSync(sync);
   // The primary key in the declared order (it decides the index), spelled as the columns are.
   const keyNames = keyColumnsOf(sync).map(
     (key) => columns.find((column) => column.name.toLowerCase() === key.toLowerCase())?.name ?? key,

@@ -8,7 +8,7 @@
  */
 import type { ShardedKeyspace } from '../dialect/vitess.js';
 import type { SyncConfig, WriteStrategy } from '../manifest/types.js';
-import type { Diagnostic } from '../model/diagnostic.js';
+import { atSync, type Diagnostic } from '../model/diagnostic.js';
 import type { SchemaPlan } from './schema-diff.js';
 
 /** The strategy apply uses: `auto` is `direct` in a sharded keyspace, whatever auto means elsewhere. */
@@ -19,7 +19,7 @@ export function shardedStrategy(strategy: WriteStrategy, keyspace: ShardedKeyspa
 /** Errors for what cannot run in a sharded keyspace: the staging writer, and a CREATE TABLE. */
 export function shardedKeyspaceProblems(sync: SyncConfig, schema: SchemaPlan, keyspace: ShardedKeyspace | undefined): Diagnostic[] {
   if (!keyspace) return [];
-  const where = { sync: sync.name, file: sync.position.file, line: sync.position.line, column: sync.position.column };
+  const where = atSync(sync);
   const what = keyspaceText(keyspace);
   const diagnostics: Diagnostic[] = [];
   if (sync.strategy === 'staging') {
@@ -57,10 +57,7 @@ export function shardTargetProblems(sync: SyncConfig, schema: SchemaPlan, target
   if (!target || !schema.change) return [];
   return [
     {
-      sync: sync.name,
-      file: sync.position.file,
-      line: sync.position.line,
-      column: sync.position.column,
+      ...atSync(sync),
       code: 'PSSYNC_E_SHARD_TARGET_DDL',
       severity: 'error',
       message:
